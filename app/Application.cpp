@@ -1,0 +1,95 @@
+#include "Application.h"
+
+#include "MainWindow.h"
+#include "cli/CommandLine.h"
+#include "cli/ExitCode.h"
+#include "cli/Terminal.h"
+#include "log/Logging.h"
+#include "secrets/SecretStore.h"
+
+#include "vibeml/Version.h"
+
+#include <QApplication>
+#include <QIcon>
+#include <QTextStream>
+#include <QTimer>
+
+#include <cstdio>
+
+namespace vibeml {
+
+Application::Application(LaunchOptions options) : m_options(std::move(options)), m_paths(AppPaths::fromEnvironment())
+{
+    QCoreApplication::setApplicationName(QLatin1String(kApplicationName));
+    QCoreApplication::setApplicationVersion(QLatin1String(kVersion));
+}
+
+Application::~Application()
+{
+    // Objects that log must go before the loggers do.
+    m_secrets.reset();
+    m_settings.reset();
+    m_logging.reset();
+}
+
+void Application::startServices(const QString &logFileName, bool quietStderr)
+{
+    const LogLevelChoice level = Logging::levelFromEnvironment(m_options.debug);
+    LogOptions logOptions;
+    logOptions.directory = m_paths.logDir();
+    logOptions.fileName = logFileName;
+    logOptions.level = level.level;
+    // A command's stdout and stderr belong to its caller: only problems, unless asked.
+    logOptions.stderrLevel = quietStderr && !level.explicitlySet ? std::max(level.level, spdlog::level::warn) : level.level;
+    m_logging = std::make_unique<Logging>(logOptions);
+    if (!level.warning.isEmpty())
+        log::app()->warn("{}", level.warning);
+    log::app()->info("VibeML {} starting ({})", kVersion,
+                     m_options.gui ? QStringLiteral("window") : m_options.commandArguments.value(0));
+
+    m_settings = std::make_unique<Settings>(m_paths.settingsFile());
+    m_settingsReport = m_settings->load();
+    m_secrets = std::make_unique<SecretStore>();
+}
+
+int Application::runGui()
+{
+    startServices(QStringLiteral("vibeml.log"), false);
+    QGuiApplication::setApplicationDisplayName(QLatin1String(kDisplayName));
+    QGuiApplication::setWindowIcon(QIcon(QStringLiteral(":/vibeml/icons/vibeml.svg")));
+
+    MainWindow window(MainWindow::Services{*m_settings, *m_secrets, m_logging->bus(), m_paths.logDir()});
+    window.showSettingsReport(m_settingsReport);
+    m_settings->watchForExternalChanges();
+    window.show();
+    return QApplication::exec();
+}
+
+int Application::runCommand()
+{
+    QTextStream out(stdout);
+    QTextStream err(stderr);
+    const CommandLine commandLine;
+    if (const std::optional<int> answered = commandLine.answerWithoutServices(m_options.commandArguments, out, err))
+        return *answered;
+
+    startServices(QStringLiteral("vibeml-cli.log"), true);
+    if (m_settingsReport.hasProblems())
+        err << m_settingsReport.summary() << '\n' << Qt::flush;
+
+    CliContext context{*m_settings, *m_secrets, out, err, &terminal::readLine, terminal::stdinIsTerminal()};
+    std::optional<int> exitCode;
+    commandLine.run(m_options.commandArguments, context, [&exitCode](int code) {
+        if (exitCode)
+            return;
+        exitCode = code;
+        QCoreApplication::exit(code);
+    });
+    if (!exitCode)
+        QCoreApplication::exec();
+    out.flush();
+    err.flush();
+    return exitCode.value_or(ExitFailure);
+}
+
+} // namespace vibeml

@@ -1,0 +1,38 @@
+#pragma once
+
+#include "cli/LaunchOptions.h"
+#include "config/AppPaths.h"
+#include "config/Settings.h"
+
+#include <memory>
+
+namespace vibeml {
+
+class Logging;
+class SecretStore;
+
+// The composition root: builds the object graph once (paths, logging, settings, keychain)
+// and hands it to the window or to a command. Nothing else creates these objects.
+class Application
+{
+public:
+    explicit Application(LaunchOptions options);
+    ~Application();
+    Application(const Application &) = delete;
+    Application &operator=(const Application &) = delete;
+
+    int runGui();     // requires a QApplication
+    int runCommand(); // runs on a QCoreApplication; never needs a display
+
+private:
+    void startServices(const QString &logFileName, bool quietStderr);
+
+    LaunchOptions m_options;
+    AppPaths m_paths;
+    std::unique_ptr<Logging> m_logging;
+    std::unique_ptr<Settings> m_settings;
+    std::unique_ptr<SecretStore> m_secrets;
+    SettingsLoadReport m_settingsReport;
+};
+
+} // namespace vibeml

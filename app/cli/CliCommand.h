@@ -1,0 +1,41 @@
+#pragma once
+
+#include <QString>
+#include <QStringList>
+#include <QTextStream>
+
+#include <functional>
+#include <optional>
+
+namespace vibeml {
+
+class SecretStore;
+class Settings;
+
+// What a command may use. Output goes to `out`; diagnostics and prompts to `err`, so `--json`
+// output on stdout stays machine-readable.
+struct CliContext
+{
+    Settings &settings;
+    SecretStore &secrets;
+    QTextStream &out;
+    QTextStream &err;
+    // Reads one line from stdin; hidden from the terminal when `secret` and stdin is a TTY.
+    std::function<std::optional<QString>(const QString &prompt, bool secret)> readLine;
+    bool stdinIsTerminal = false;
+};
+
+class CliCommand
+{
+public:
+    using Finish = std::function<void(int exitCode)>;
+
+    virtual ~CliCommand() = default;
+    virtual QString name() const = 0;
+    virtual QString summary() const = 0; // one line for `vibeml --help`
+    virtual QString help() const = 0;    // the full text for `vibeml NAME --help`
+    // Calls `finish` exactly once, either before returning or later from the event loop.
+    virtual void run(const QStringList &arguments, CliContext &context, Finish finish) = 0;
+};
+
+} // namespace vibeml

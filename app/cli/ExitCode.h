@@ -1,0 +1,13 @@
+#pragma once
+
+namespace vibeml {
+
+// Exit codes of every `vibeml` command; listed in `vibeml --help`, stable for scripts.
+enum ExitCode : int {
+    ExitOk = 0,
+    ExitFailure = 1,     // the command ran and failed
+    ExitUsage = 2,       // wrong arguments or unknown command
+    ExitUnavailable = 3, // something VibeML needs did not answer (keychain, Hub, sky)
+};
+
+} // namespace vibeml

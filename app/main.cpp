@@ -1,0 +1,18 @@
+#include "Application.h"
+
+#include <QApplication>
+#include <QCoreApplication>
+
+int main(int argc, char *argv[])
+{
+    // Decided before any Qt application object exists: a subcommand must never need a display.
+    vibeml::LaunchOptions options = vibeml::LaunchOptions::parse(argc, argv);
+    if (options.gui) {
+        QApplication qtApp(argc, argv);
+        vibeml::Application app(std::move(options));
+        return app.runGui();
+    }
+    QCoreApplication qtApp(argc, argv);
+    vibeml::Application app(std::move(options));
+    return app.runCommand();
+}

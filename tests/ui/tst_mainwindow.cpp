@@ -1,0 +1,141 @@
+#include "MainWindow.h"
+#include "config/Settings.h"
+#include "dialogs/PreferencesDialog.h"
+#include "log/LogBus.h"
+#include "log/Logging.h"
+#include "models/LogEntryModel.h"
+#include "pages/LogPage.h"
+#include "pages/PlanPage.h"
+#include "secrets/SecretStore.h"
+#include "widgets/MessageBanner.h"
+
+#include "GuiTestMain.h"
+
+#include <QTabWidget>
+
+using namespace vibeml;
+
+namespace {
+int g_counter = 0;
+QString freshSettingsPath()
+{
+    return test::isolatedRoot() + QStringLiteral("/window-%1/settings.json").arg(++g_counter);
+}
+} // namespace
+
+class TestMainWindow : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void opensWithItsPages()
+    {
+        Settings settings(freshSettingsPath());
+        settings.load();
+        SecretStore secrets;
+        MainWindow window({settings, secrets, nullptr, QString()});
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        auto *tabs = window.findChild<QTabWidget *>();
+        QVERIFY(tabs);
+        QCOMPARE(tabs->count(), 3);
+        QCOMPARE(tabs->tabText(0), QStringLiteral("&Plan a run"));
+        QCOMPARE(tabs->tabText(1), QStringLiteral("&Jobs"));
+        QCOMPARE(tabs->tabText(2), QStringLiteral("&Log"));
+        for (int i = 0; i < tabs->count(); ++i)
+            QVERIFY(!tabs->widget(i)->accessibleName().isEmpty());
+        QVERIFY(!window.banner()->isVisible());
+        QCOMPARE(window.windowTitle(), QStringLiteral("VibeML"));
+    }
+
+    void keyboardSwitchesPages()
+    {
+        Settings settings(freshSettingsPath());
+        settings.load();
+        SecretStore secrets;
+        MainWindow window({settings, secrets, nullptr, QString()});
+        window.show();
+        window.activateWindow();
+        QVERIFY(QTest::qWaitForWindowActive(&window));
+        QTest::keyClick(&window, Qt::Key_2, Qt::ControlModifier);
+        QCOMPARE(window.currentPage(), MainWindow::Page::Jobs);
+        QTest::keyClick(&window, Qt::Key_3, Qt::ControlModifier);
+        QCOMPARE(window.currentPage(), MainWindow::Page::Log);
+        QTest::keyClick(&window, Qt::Key_1, Qt::ControlModifier);
+        QCOMPARE(window.currentPage(), MainWindow::Page::Plan);
+        QTest::keyClick(&window, Qt::Key_Comma, Qt::ControlModifier);
+        QVERIFY(window.preferencesDialog());
+        QTRY_VERIFY(window.preferencesDialog()->isVisible());
+    }
+
+    void damagedSettingsAreReported()
+    {
+        const QString path = freshSettingsPath();
+        QVERIFY(test::writeFile(path, R"({"version": 1, "settings": {"budget.monthly-usd": "a lot"}})"));
+        Settings settings(path);
+        const SettingsLoadReport report = settings.load();
+        SecretStore secrets;
+        MainWindow window({settings, secrets, nullptr, QString()});
+        window.showSettingsReport(report);
+        window.show();
+        QVERIFY(window.banner()->isVisible());
+        QVERIFY2(window.banner()->text().contains(QStringLiteral("budget.monthly-usd")), qPrintable(window.banner()->text()));
+        QVERIFY(window.banner()->text().contains(QStringLiteral(".bak")));
+        QCOMPARE(window.banner()->severity(), MessageBanner::Severity::Warning);
+    }
+
+    void windowGeometryIsRestored()
+    {
+        Settings settings(freshSettingsPath());
+        settings.load();
+        SecretStore secrets;
+        {
+            MainWindow window({settings, secrets, nullptr, QString()});
+            window.show();
+            QVERIFY(QTest::qWaitForWindowExposed(&window));
+            window.resize(913, 611);
+            QTRY_COMPARE(window.size(), QSize(913, 611));
+            window.close();
+        }
+        QVERIFY(!settings.bytes(SettingKey::WindowGeometry).isEmpty());
+        MainWindow reopened({settings, secrets, nullptr, QString()});
+        reopened.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&reopened));
+        QCOMPARE(reopened.size(), QSize(913, 611));
+    }
+
+    void planPageFollowsSettings()
+    {
+        Settings settings(freshSettingsPath());
+        settings.load();
+        SecretStore secrets;
+        MainWindow window({settings, secrets, nullptr, QString()});
+        QCOMPARE(window.planPage()->shownValue(SettingKey::MonthlyBudgetUsd), QStringLiteral("$500.00"));
+        QCOMPARE(window.planPage()->shownValue(SettingKey::DefaultGpu), QStringLiteral("the cheapest that fits"));
+        QVERIFY(settings.set(SettingKey::MonthlyBudgetUsd, 900.0).isOk());
+        QCOMPARE(window.planPage()->shownValue(SettingKey::MonthlyBudgetUsd), QStringLiteral("$900.00"));
+        QVERIFY(settings.set(SettingKey::AutostopIdleMinutes, 45).isOk());
+        QCOMPARE(window.planPage()->shownValue(SettingKey::AutostopIdleMinutes), QStringLiteral("45 min"));
+    }
+
+    void logPageShowsTheApplicationLog()
+    {
+        Settings settings(freshSettingsPath());
+        settings.load();
+        SecretStore secrets;
+        LogOptions options;
+        options.stderrLevel = spdlog::level::off;
+        Logging logging(options);
+        MainWindow window({settings, secrets, logging.bus(), test::isolatedRoot()});
+        const QString token = test::fakeHuggingFaceToken();
+        log::hub()->warn("rejected token {}", token);
+        LogEntryModel *model = window.logPage()->model();
+        QTRY_COMPARE(model->rowCount(), 1);
+        const QString message = model->index(0, LogEntryModel::MessageColumn).data().toString();
+        QVERIFY(message.startsWith(QStringLiteral("rejected token hf_")));
+        QVERIFY(!message.contains(token));
+    }
+};
+
+VIBEML_TEST_MAIN_GUI(TestMainWindow)
+#include "tst_mainwindow.moc"

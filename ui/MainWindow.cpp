@@ -1,0 +1,152 @@
+#include "MainWindow.h"
+
+#include "config/Settings.h"
+#include "dialogs/PreferencesDialog.h"
+#include "pages/JobsPage.h"
+#include "pages/LogPage.h"
+#include "pages/PlanPage.h"
+#include "widgets/MessageBanner.h"
+
+#include "vibeml/Version.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QCloseEvent>
+#include <QDesktopServices>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QScreen>
+#include <QStatusBar>
+#include <QTabWidget>
+#include <QUrl>
+#include <QVBoxLayout>
+
+namespace vibeml {
+
+MainWindow::MainWindow(const Services &services, QWidget *parent)
+    : QMainWindow(parent), m_services(services), m_tabs(new QTabWidget(this)), m_banner(new MessageBanner(this)),
+      m_planPage(new PlanPage(services.settings, this)), m_jobsPage(new JobsPage(this)),
+      m_logPage(new LogPage(services.logBus, services.logDirectory, this))
+{
+    setWindowTitle(QLatin1String(kDisplayName));
+    setObjectName(QStringLiteral("MainWindow"));
+    setAccessibleName(QLatin1String(kDisplayName));
+
+    m_tabs->setDocumentMode(true);
+    m_tabs->setAccessibleName(tr("Pages"));
+    m_tabs->addTab(m_planPage, tr("&Plan a run"));
+    m_tabs->addTab(m_jobsPage, tr("&Jobs"));
+    m_tabs->addTab(m_logPage, tr("&Log"));
+
+    auto *central = new QWidget(this);
+    auto *layout = new QVBoxLayout(central);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->setSpacing(0);
+    layout->addWidget(m_banner);
+    layout->addWidget(m_tabs, 1);
+    setCentralWidget(central);
+
+    createMenus();
+    statusBar()->showMessage(tr("Ready"), 3000);
+    connect(m_planPage, &PlanPage::preferencesRequested, this, &MainWindow::showPreferences);
+    restoreWindowState();
+}
+
+void MainWindow::createMenus()
+{
+    QMenu *file = menuBar()->addMenu(tr("&File"));
+    QAction *preferences = file->addAction(tr("&Preferences…"), this, &MainWindow::showPreferences);
+    preferences->setShortcut(QKeySequence::Preferences);
+    if (preferences->shortcut().isEmpty())
+        preferences->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Comma));
+    preferences->setMenuRole(QAction::PreferencesRole);
+    file->addSeparator();
+    QAction *quit = file->addAction(tr("&Quit"), this, &QWidget::close);
+    quit->setShortcut(QKeySequence::Quit);
+    quit->setMenuRole(QAction::QuitRole);
+
+    QMenu *view = menuBar()->addMenu(tr("&View"));
+    const std::pair<Page, QString> pages[] = {
+        {Page::Plan, tr("&Plan a run")}, {Page::Jobs, tr("&Jobs")}, {Page::Log, tr("&Log")}};
+    int number = 1;
+    for (const auto &[page, title] : pages) {
+        QAction *action = view->addAction(title, this, [this, page = page] { showPage(page); });
+        action->setShortcut(QKeySequence(Qt::CTRL | static_cast<Qt::Key>(Qt::Key_0 + number++)));
+    }
+
+    QMenu *help = menuBar()->addMenu(tr("&Help"));
+    help->addAction(tr("Open &log folder"), this, [this] {
+        QDesktopServices::openUrl(QUrl::fromLocalFile(m_services.logDirectory));
+    });
+    help->addSeparator();
+    QAction *about = help->addAction(tr("&About VibeML"), this, [this] {
+        auto *box = new QMessageBox(QMessageBox::Information, tr("About VibeML"),
+                                    tr("<b>VibeML %1</b><p>Fine-tune Hugging Face models on Nebius GPUs through "
+                                       "SkyPilot, and know what it costs before you launch.</p>")
+                                        .arg(QLatin1String(kVersion)),
+                                    QMessageBox::Ok, this);
+        box->setAttribute(Qt::WA_DeleteOnClose);
+        box->open();
+    });
+    about->setMenuRole(QAction::AboutRole);
+}
+
+void MainWindow::showPage(Page page)
+{
+    m_tabs->setCurrentIndex(static_cast<int>(page));
+    if (QWidget *current = m_tabs->currentWidget())
+        current->setFocus(Qt::ShortcutFocusReason);
+}
+
+PreferencesDialog *MainWindow::preferencesDialog() const
+{
+    return m_preferences;
+}
+
+MainWindow::Page MainWindow::currentPage() const
+{
+    return static_cast<Page>(m_tabs->currentIndex());
+}
+
+void MainWindow::showSettingsReport(const SettingsLoadReport &report)
+{
+    if (report.hasProblems())
+        m_banner->showMessage(report.summary(), MessageBanner::Severity::Warning);
+}
+
+void MainWindow::showPreferences()
+{
+    if (!m_preferences) {
+        m_preferences = new PreferencesDialog(m_services.settings, m_services.secrets, this);
+        m_preferences->setAttribute(Qt::WA_DeleteOnClose);
+    }
+    m_preferences->show();
+    m_preferences->raise();
+    m_preferences->activateWindow();
+}
+
+void MainWindow::restoreWindowState()
+{
+    const QByteArray geometry = m_services.settings.bytes(SettingKey::WindowGeometry);
+    if (geometry.isEmpty() || !restoreGeometry(geometry)) {
+        const QSize available = screen() ? screen()->availableSize() : QSize(1280, 800);
+        resize(QSize(1100, 720).boundedTo(available * 0.9));
+    }
+    restoreState(m_services.settings.bytes(SettingKey::WindowState));
+}
+
+void MainWindow::saveWindowState()
+{
+    const Status geometry = m_services.settings.set(SettingKey::WindowGeometry, saveGeometry());
+    const Status state = m_services.settings.set(SettingKey::WindowState, saveState());
+    Q_UNUSED(geometry)
+    Q_UNUSED(state)
+}
+
+void MainWindow::closeEvent(QCloseEvent *event)
+{
+    saveWindowState();
+    QMainWindow::closeEvent(event);
+}
+
+} // namespace vibeml

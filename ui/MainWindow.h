@@ -1,0 +1,65 @@
+#pragma once
+
+#include <QMainWindow>
+#include <QPointer>
+
+class QTabWidget;
+
+namespace vibeml {
+
+class JobsPage;
+class LogBus;
+class LogPage;
+class MessageBanner;
+class PlanPage;
+class PreferencesDialog;
+class SecretStore;
+class Settings;
+struct SettingsLoadReport;
+
+// Composes the pages, menus and status bar; every decision lives in the pages and in core.
+class MainWindow : public QMainWindow
+{
+    Q_OBJECT
+
+public:
+    enum class Page { Plan, Jobs, Log };
+
+    struct Services
+    {
+        Settings &settings;
+        SecretStore &secrets;
+        LogBus *logBus = nullptr;
+        QString logDirectory;
+    };
+
+    explicit MainWindow(const Services &services, QWidget *parent = nullptr);
+
+    void showPage(Page page);
+    Page currentPage() const;
+    void showSettingsReport(const SettingsLoadReport &report);
+    void showPreferences();
+
+    MessageBanner *banner() const { return m_banner; }
+    PlanPage *planPage() const { return m_planPage; }
+    LogPage *logPage() const { return m_logPage; }
+    PreferencesDialog *preferencesDialog() const;
+
+protected:
+    void closeEvent(QCloseEvent *event) override;
+
+private:
+    void createMenus();
+    void restoreWindowState();
+    void saveWindowState();
+
+    Services m_services;
+    QTabWidget *m_tabs;
+    MessageBanner *m_banner;
+    PlanPage *m_planPage;
+    JobsPage *m_jobsPage;
+    LogPage *m_logPage;
+    QPointer<PreferencesDialog> m_preferences;
+};
+
+} // namespace vibeml
