@@ -4,6 +4,10 @@
 #include "cli/CommandLine.h"
 #include "cli/ExitCode.h"
 #include "cli/Terminal.h"
+#include "hub/HubCache.h"
+#include "hub/HubClient.h"
+#include "hub/HubToken.h"
+#include "hub/HubTransport.h"
 #include "log/Logging.h"
 #include "secrets/SecretStore.h"
 
@@ -11,6 +15,7 @@
 
 #include <QApplication>
 #include <QIcon>
+#include <QNetworkAccessManager>
 #include <QTextStream>
 #include <QTimer>
 
@@ -27,6 +32,9 @@ Application::Application(LaunchOptions options) : m_options(std::move(options)),
 Application::~Application()
 {
     // Objects that log must go before the loggers do.
+    m_hubClient.reset();
+    m_hubTransport.reset();
+    m_network.reset();
     m_secrets.reset();
     m_settings.reset();
     m_logging.reset();
@@ -52,12 +60,41 @@ void Application::startServices(const QString &logFileName, bool quietStderr)
     m_secrets = std::make_unique<SecretStore>();
 }
 
+void Application::startHub()
+{
+    m_network = std::make_unique<QNetworkAccessManager>();
+    m_hubTransport = std::make_unique<hub::HubTransport>(*m_network);
+    m_hubCache = std::make_unique<hub::HubCache>(m_paths.cacheDir + QStringLiteral("/hub"));
+    m_hubSnapshot = hub::OfflineSnapshot::load();
+    m_hubClient = std::make_unique<hub::HubClient>(*m_hubTransport, m_hubCache.get(), &m_hubSnapshot);
+    applyHubEndpoints();
+    QObject::connect(m_settings.get(), &Settings::changed, m_hubClient.get(), [this](SettingKey key) {
+        if (key == SettingKey::HubEndpoint || key == SettingKey::ViewerEndpoint)
+            applyHubEndpoints();
+    });
+}
+
+void Application::applyHubEndpoints()
+{
+    const hub::HubEndpoints endpoints =
+        hub::resolveEndpoints(m_settings->text(SettingKey::HubEndpoint), m_settings->text(SettingKey::ViewerEndpoint));
+    m_hubTransport->setEndpoints(endpoints);
+    log::hub()->info("Hub at {} ({}), dataset viewer at {} ({}){}", endpoints.hub, endpoints.hubSource, endpoints.viewer,
+                     endpoints.viewerSource, endpoints.offline ? QStringLiteral(", offline (HF_HUB_OFFLINE)") : QString());
+}
+
 int Application::runGui()
 {
     startServices(QStringLiteral("vibeml.log"), false);
     QGuiApplication::setApplicationDisplayName(QLatin1String(kDisplayName));
     QGuiApplication::setWindowIcon(QIcon(QStringLiteral(":/vibeml/icons/vibeml.svg")));
 
+    startHub();
+    hub::resolveHubToken(*m_secrets, m_hubClient.get(), [this](const hub::ResolvedToken &token, const QString &note) {
+        if (!note.isEmpty())
+            log::hub()->warn("{}", note);
+        m_hubClient->setToken(token);
+    });
     MainWindow window(MainWindow::Services{*m_settings, *m_secrets, m_logging->bus(), m_paths.logDir()});
     window.showSettingsReport(m_settingsReport);
     m_settings->watchForExternalChanges();
@@ -77,7 +114,17 @@ int Application::runCommand()
     if (m_settingsReport.hasProblems())
         err << m_settingsReport.summary() << '\n' << Qt::flush;
 
-    CliContext context{*m_settings, *m_secrets, out, err, &terminal::readLine, terminal::stdinIsTerminal()};
+    startHub();
+    CliContext context{*m_settings, *m_secrets, out, err, &terminal::readLine, terminal::stdinIsTerminal(),
+                       m_hubClient.get(), {}};
+    context.prepareHub = [this, &err](std::function<void()> ready) {
+        hub::resolveHubToken(*m_secrets, m_hubClient.get(), [this, &err, ready](const hub::ResolvedToken &token, const QString &note) {
+            if (token.isEmpty() && !note.isEmpty())
+                err << note << '\n' << Qt::flush;
+            m_hubClient->setToken(token);
+            ready();
+        });
+    };
     std::optional<int> exitCode;
     commandLine.run(m_options.commandArguments, context, [&exitCode](int code) {
         if (exitCode)

@@ -3,13 +3,21 @@
 #include "cli/LaunchOptions.h"
 #include "config/AppPaths.h"
 #include "config/Settings.h"
+#include "hub/OfflineSnapshot.h"
 
 #include <memory>
+
+class QNetworkAccessManager;
 
 namespace vibeml {
 
 class Logging;
 class SecretStore;
+namespace hub {
+class HubCache;
+class HubClient;
+class HubTransport;
+} // namespace hub
 
 // The composition root: builds the object graph once (paths, logging, settings, keychain)
 // and hands it to the window or to a command. Nothing else creates these objects.
@@ -26,6 +34,8 @@ public:
 
 private:
     void startServices(const QString &logFileName, bool quietStderr);
+    void startHub();
+    void applyHubEndpoints();
 
     LaunchOptions m_options;
     AppPaths m_paths;
@@ -33,6 +43,11 @@ private:
     std::unique_ptr<Settings> m_settings;
     std::unique_ptr<SecretStore> m_secrets;
     SettingsLoadReport m_settingsReport;
+    std::unique_ptr<QNetworkAccessManager> m_network;
+    std::unique_ptr<hub::HubTransport> m_hubTransport;
+    std::unique_ptr<hub::HubCache> m_hubCache;
+    hub::OfflineSnapshot m_hubSnapshot;
+    std::unique_ptr<hub::HubClient> m_hubClient;
 };
 
 } // namespace vibeml

@@ -15,7 +15,7 @@ packages=(
   # libraries
   libyaml-cpp-dev qtkeychain-qt6-dev libspdlog-dev libfmt-dev
   # test runtime: headless display, session bus, a real Secret Service, the fake `sky`
-  xvfb xauth dbus-x11 gnome-keyring libsecret-1-0 libsecret-tools python3
+  xvfb xauth dbus dbus-x11 gnome-keyring libsecret-1-0 libsecret-tools python3
   # packaging checks
   dpkg-dev file desktop-file-utils appstream imagemagick
 )

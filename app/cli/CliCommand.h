@@ -11,6 +11,9 @@ namespace vibeml {
 
 class SecretStore;
 class Settings;
+namespace hub {
+class HubClient;
+}
 
 // What a command may use. Output goes to `out`; diagnostics and prompts to `err`, so `--json`
 // output on stdout stays machine-readable.
@@ -23,6 +26,9 @@ struct CliContext
     // Reads one line from stdin; hidden from the terminal when `secret` and stdin is a TTY.
     std::function<std::optional<QString>(const QString &prompt, bool secret)> readLine;
     bool stdinIsTerminal = false;
+    // The Hub client, ready once `prepareHub` has resolved the token (keychain, then HF_TOKEN…).
+    hub::HubClient *hub = nullptr;
+    std::function<void(std::function<void()> ready)> prepareHub;
 };
 
 class CliCommand

@@ -2,6 +2,7 @@
 
 #include "cli/ConfigCommand.h"
 #include "cli/ExitCode.h"
+#include "cli/ValidateCommands.h"
 
 #include "vibeml/Version.h"
 
@@ -26,6 +27,8 @@ bool isHelpFlag(const QString &argument)
 
 CommandLine::CommandLine()
 {
+    m_commands.push_back(std::make_unique<ValidateModelCommand>());
+    m_commands.push_back(std::make_unique<ValidateDatasetCommand>());
     m_commands.push_back(std::make_unique<ConfigCommand>());
 }
 
@@ -61,7 +64,8 @@ QString CommandLine::globalHelp() const
            << "  0  " << tr("success") << '\n'
            << "  1  " << tr("the command failed") << '\n'
            << "  2  " << tr("wrong arguments or unknown command") << '\n'
-           << "  3  " << tr("a service VibeML needs did not answer (keychain, Hub, sky)") << "\n\n"
+           << "  3  " << tr("a service VibeML needs did not answer (keychain, Hub, sky)") << '\n'
+           << "  4  " << tr("a check failed: the model, dataset or plan cannot be used as asked") << "\n\n"
            << tr("Run 'vibeml COMMAND --help' for a command's options.") << '\n';
     return text;
 }

@@ -8,6 +8,7 @@ enum ExitCode : int {
     ExitFailure = 1,     // the command ran and failed
     ExitUsage = 2,       // wrong arguments or unknown command
     ExitUnavailable = 3, // something VibeML needs did not answer (keychain, Hub, sky)
+    ExitNotReady = 4,    // validation found a problem: the model or dataset cannot be used as asked
 };
 
 } // namespace vibeml

@@ -17,9 +17,9 @@ QString tr(const char *text)
     return QCoreApplication::translate("Settings", text);
 }
 
-const std::array<SettingDefinition, 13> &table()
+const std::array<SettingDefinition, 14> &table()
 {
-    static const std::array<SettingDefinition, 13> rows = {{
+    static const std::array<SettingDefinition, 14> rows = {{
         {.key = SettingKey::DefaultRegion,
          .name = "launch.region",
          .type = SettingType::Text,
@@ -98,6 +98,13 @@ const std::array<SettingDefinition, 13> &table()
          .defaultValue = QString(),
          .label = QT_TRANSLATE_NOOP("Settings", "Hub address"),
          .summary = QT_TRANSLATE_NOOP("Settings", "Hugging Face Hub URL; empty uses HF_ENDPOINT, else https://huggingface.co")},
+        {.key = SettingKey::ViewerEndpoint,
+         .name = "hub.viewer-endpoint",
+         .type = SettingType::Url,
+         .defaultValue = QString(),
+         .label = QT_TRANSLATE_NOOP("Settings", "Dataset viewer address"),
+         .summary = QT_TRANSLATE_NOOP("Settings", "Dataset viewer URL; empty uses HF_DATASETS_SERVER, else "
+                                                  "https://datasets-server.huggingface.co")},
         {.key = SettingKey::SkyExecutable,
          .name = "sky.executable",
          .type = SettingType::Command,

@@ -23,6 +23,7 @@ enum class SettingKey {
     ApprovalThresholdUsd,
     BudgetWarnFraction,
     HubEndpoint,
+    ViewerEndpoint,
     SkyExecutable,
     WindowGeometry,
     WindowState,

@@ -126,7 +126,7 @@ private Q_SLOTS:
         const QJsonObject root = QJsonDocument::fromJson(result.out, &error).object();
         QCOMPARE(error.error, QJsonParseError::NoError);
         const QJsonArray rows = root.value(QStringLiteral("settings")).toArray();
-        QCOMPARE(rows.size(), 11);
+        QCOMPARE(rows.size(), 12);
         bool sawMonthly = false;
         for (const QJsonValue &row : rows) {
             const QJsonObject object = row.toObject();

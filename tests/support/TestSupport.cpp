@@ -95,7 +95,8 @@ ProcessResult runProcess(const QString &program, const QStringList &arguments, c
         return result;
     process.write(stdinData);
     process.closeWriteChannel();
-    if (!process.waitForFinished(timeoutMs)) {
+    // Spin the event loop while waiting, so servers living in this test (the fake Hub) can answer.
+    if (!QTest::qWaitFor([&process] { return process.state() == QProcess::NotRunning; }, timeoutMs)) {
         process.kill();
         process.waitForFinished();
         result.crashed = true;

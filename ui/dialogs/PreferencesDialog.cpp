@@ -143,8 +143,10 @@ QWidget *PreferencesDialog::createEditor(const SettingDefinition &definition)
     default: {
         auto *line = new QLineEdit(this);
         line->setClearButtonEnabled(true);
-        if (definition.type == SettingType::Url)
+        if (key == SettingKey::HubEndpoint)
             line->setPlaceholderText(tr("https://huggingface.co (default)"));
+        else if (key == SettingKey::ViewerEndpoint)
+            line->setPlaceholderText(tr("https://datasets-server.huggingface.co (default)"));
         else if (definition.type == SettingType::Command)
             line->setPlaceholderText(tr("sky, found on PATH (default)"));
         else if (key == SettingKey::DefaultGpu)

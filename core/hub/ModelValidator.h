@@ -1,0 +1,53 @@
+#pragma once
+
+#include "hub/HubClient.h"
+#include "hub/ValidationReport.h"
+
+#include <QObject>
+
+#include <optional>
+
+namespace vibeml::hub {
+
+// Answers "can VibeML fine-tune this model with this token?" before anything is spent: the
+// model info, then in parallel the access check and the token's scope (gated repos only),
+// config.json and the file tree, folded into a ModelReport with a verdict per check.
+class ModelValidator : public QObject
+{
+    Q_OBJECT
+
+public:
+    explicit ModelValidator(HubClient &client, QObject *parent = nullptr);
+
+    // Starts over; a validation still running is abandoned (its answers are ignored).
+    void validate(const QString &id, const QString &revision = QString());
+    bool isRunning() const { return m_pending > 0; }
+    const ModelReport &report() const { return m_report; }
+
+Q_SIGNALS:
+    void finished(const vibeml::hub::ModelReport &report);
+
+private:
+    void onInfo(const HubResult<ModelInfo> &result);
+    void settle();
+    void buildChecks();
+    void addAccessCheck();
+    void addSizeCheck();
+    template<typename T>
+    HubClient::Callback<T> guarded(std::function<void(const HubResult<T> &)> handler);
+
+    HubClient &m_client;
+    ModelReport m_report;
+    quint64 m_generation = 0;
+    int m_pending = 0;
+    QList<HubClient::Handle> m_handles;
+    std::optional<HubResult<bool>> m_access;
+    std::optional<WhoAmI> m_whoami;
+    std::optional<QList<TreeEntry>> m_tree;
+};
+
+// Download size of what transformers fetches: the safetensors weights (or .bin when there are
+// none) plus the small files, leaving out Meta's original/ checkpoints and other formats.
+std::optional<qint64> downloadSize(const QList<TreeEntry> &tree);
+
+} // namespace vibeml::hub
