@@ -2,6 +2,7 @@
 
 #include "cli/ExitCode.h"
 #include "config/Settings.h"
+#include "hub/HubClient.h"
 #include "secrets/SecretStore.h"
 
 #include <QCoreApplication>
@@ -77,7 +78,7 @@ void ConfigCommand::run(const QStringList &arguments, CliContext &context, Finis
     const QString action = arguments.value(0);
     const QStringList rest = arguments.mid(1);
     if (action == QLatin1String("show") || action.isEmpty())
-        finish(show(rest, context));
+        show(rest, context, std::move(finish));
     else if (action == QLatin1String("set"))
         finish(set(rest, context));
     else if (action == QLatin1String("reset"))
@@ -92,45 +93,65 @@ void ConfigCommand::run(const QStringList &arguments, CliContext &context, Finis
     }
 }
 
-int ConfigCommand::show(const QStringList &arguments, CliContext &context) const
+void ConfigCommand::show(const QStringList &arguments, CliContext &context, Finish finish) const
 {
     const bool json = arguments.contains(QStringLiteral("--json"));
     for (const QString &argument : arguments) {
         if (argument != QLatin1String("--json")) {
             context.err << tr("vibeml config show: unexpected argument '%1'.").arg(argument) << '\n';
-            return ExitUsage;
+            finish(ExitUsage);
+            return;
         }
     }
-    if (json) {
-        QJsonArray rows;
+    // The token's source and the endpoints are part of the configuration a user asks about.
+    context.prepareHub([&context, json, finish] {
+        const hub::HubEndpoints &endpoints = context.hub->endpoints();
+        const QString tokenSource = context.hub->token().describe();
+        if (json) {
+            QJsonArray rows;
+            for (const SettingDefinition &definition : settingsschema::definitions()) {
+                if (!definition.userVisible)
+                    continue;
+                rows.append(QJsonObject{
+                    {QStringLiteral("name"), QLatin1String(definition.name)},
+                    {QStringLiteral("value"), settingsschema::toJson(definition.key, context.settings.value(definition.key))},
+                    {QStringLiteral("default"), settingsschema::toJson(definition.key, definition.defaultValue)},
+                    {QStringLiteral("isDefault"), context.settings.isDefault(definition.key)},
+                    {QStringLiteral("allowed"), settingsschema::describeAllowedValues(definition.key)},
+                    {QStringLiteral("summary"), settingsschema::summary(definition.key)},
+                });
+            }
+            const QJsonObject hubJson{{QStringLiteral("endpoint"), endpoints.hub.toString()},
+                                      {QStringLiteral("endpointSource"), endpoints.hubSource},
+                                      {QStringLiteral("viewer"), endpoints.viewer.toString()},
+                                      {QStringLiteral("offline"), endpoints.offline},
+                                      {QStringLiteral("tokenSource"), tokenSource}};
+            const QJsonObject root{{QStringLiteral("file"), context.settings.filePath()},
+                                   {QStringLiteral("settings"), rows},
+                                   {QStringLiteral("hub"), hubJson}};
+            context.out << QJsonDocument(root).toJson(QJsonDocument::Indented);
+            finish(ExitOk);
+            return;
+        }
+        context.out << tr("Settings file: %1").arg(context.settings.filePath()) << "\n\n";
         for (const SettingDefinition &definition : settingsschema::definitions()) {
             if (!definition.userVisible)
                 continue;
-            rows.append(QJsonObject{
-                {QStringLiteral("name"), QLatin1String(definition.name)},
-                {QStringLiteral("value"), settingsschema::toJson(definition.key, context.settings.value(definition.key))},
-                {QStringLiteral("default"), settingsschema::toJson(definition.key, definition.defaultValue)},
-                {QStringLiteral("isDefault"), context.settings.isDefault(definition.key)},
-                {QStringLiteral("allowed"), settingsschema::describeAllowedValues(definition.key)},
-                {QStringLiteral("summary"), settingsschema::summary(definition.key)},
-            });
+            QString value = settingsschema::toText(definition.key, context.settings.value(definition.key));
+            if (value.isEmpty())
+                value = tr("(empty)");
+            if (context.settings.isDefault(definition.key))
+                value += tr("  (default)");
+            context.out << QString::fromLatin1(definition.name).leftJustified(30) << ' ' << value << '\n';
         }
-        const QJsonObject root{{QStringLiteral("file"), context.settings.filePath()}, {QStringLiteral("settings"), rows}};
-        context.out << QJsonDocument(root).toJson(QJsonDocument::Indented);
-        return ExitOk;
-    }
-    context.out << tr("Settings file: %1").arg(context.settings.filePath()) << "\n\n";
-    for (const SettingDefinition &definition : settingsschema::definitions()) {
-        if (!definition.userVisible)
-            continue;
-        QString value = settingsschema::toText(definition.key, context.settings.value(definition.key));
-        if (value.isEmpty())
-            value = tr("(empty)");
-        if (context.settings.isDefault(definition.key))
-            value += tr("  (default)");
-        context.out << QString::fromLatin1(definition.name).leftJustified(30) << ' ' << value << '\n';
-    }
-    return ExitOk;
+        context.out << '\n'
+                    << tr("Hugging Face Hub:  %1 (%2)%3")
+                           .arg(endpoints.hub.toString(), endpoints.hubSource,
+                                endpoints.offline ? tr(", offline (HF_HUB_OFFLINE)") : QString())
+                    << '\n'
+                    << tr("Hugging Face token: %1").arg(tokenSource) << '\n';
+        finish(ExitOk);
+    });
 }
 
 int ConfigCommand::set(const QStringList &arguments, CliContext &context) const

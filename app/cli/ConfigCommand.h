@@ -14,7 +14,7 @@ public:
     void run(const QStringList &arguments, CliContext &context, Finish finish) override;
 
 private:
-    int show(const QStringList &arguments, CliContext &context) const;
+    void show(const QStringList &arguments, CliContext &context, Finish finish) const;
     int set(const QStringList &arguments, CliContext &context) const;
     int reset(const QStringList &arguments, CliContext &context) const;
     void setToken(const QStringList &arguments, CliContext &context, Finish finish) const;

@@ -119,6 +119,8 @@ private Q_SLOTS:
         QVERIFY(result.out.contains("budget.monthly-usd             750\n"));
         QVERIFY(result.out.contains("cluster.idle-minutes           30  (default)"));
         QVERIFY(!result.out.contains("ui.window-geometry"));
+        QVERIFY(result.out.contains("Hugging Face Hub:  https://huggingface.co (default)"));
+        QVERIFY(result.out.contains("Hugging Face token: "));
 
         result = runVibeml({QStringLiteral("config"), QStringLiteral("show"), QStringLiteral("--json")}, env);
         QCOMPARE(result.exitCode, 0);
@@ -127,6 +129,7 @@ private Q_SLOTS:
         QCOMPARE(error.error, QJsonParseError::NoError);
         const QJsonArray rows = root.value(QStringLiteral("settings")).toArray();
         QCOMPARE(rows.size(), 12);
+        QCOMPARE(root.value(QStringLiteral("hub")).toObject().value(QStringLiteral("endpointSource")).toString(), QStringLiteral("default"));
         bool sawMonthly = false;
         for (const QJsonValue &row : rows) {
             const QJsonObject object = row.toObject();
@@ -197,6 +200,10 @@ private Q_SLOTS:
                                             token.toUtf8() + '\n');
         QVERIFY2(result.exitCode == 0, result.err.constData());
         QVERIFY(result.out.contains("Stored the Hugging Face token in the system keychain."));
+        // The configuration now says where the token comes from, without showing it.
+        result = runVibeml({QStringLiteral("config"), QStringLiteral("show")}, env);
+        QVERIFY2(result.out.contains("Hugging Face token: the keychain"), result.out.constData());
+        QVERIFY(!result.out.contains(token.toUtf8()));
         QVERIFY(!result.out.contains(token.toUtf8()));
         QVERIFY(!result.err.contains(token.toUtf8()));
 
