@@ -8,6 +8,8 @@
 #include "hub/HubClient.h"
 #include "hub/HubToken.h"
 #include "hub/HubTransport.h"
+#include "jobs/JournalDatabase.h"
+#include "jobs/SpendLedger.h"
 #include "log/Logging.h"
 #include "secrets/SecretStore.h"
 
@@ -32,6 +34,7 @@ Application::Application(LaunchOptions options) : m_options(std::move(options)),
 Application::~Application()
 {
     // Objects that log must go before the loggers do.
+    m_journal.reset();
     m_hubClient.reset();
     m_hubTransport.reset();
     m_network.reset();
@@ -72,6 +75,28 @@ void Application::startHub()
         if (key == SettingKey::HubEndpoint || key == SettingKey::ViewerEndpoint)
             applyHubEndpoints();
     });
+}
+
+const catalog::Catalog &Application::catalog()
+{
+    if (!m_catalog) {
+        m_catalog = catalog::Catalog::load();
+        for (const catalog::CatalogSource &source : m_catalog->sources())
+            log::app()->info("Catalog {}", source.describe());
+    }
+    return *m_catalog;
+}
+
+std::optional<double> Application::monthSpentUsd()
+{
+    if (!m_journal) {
+        m_journal = std::make_unique<jobs::JournalDatabase>(m_paths.dataDir + QStringLiteral("/journal.sqlite"));
+        if (const Status opened = m_journal->open(); !opened)
+            log::jobs()->warn("{}", opened.message());
+    }
+    if (m_journal->state() != jobs::JournalDatabase::State::Open)
+        return std::nullopt;
+    return jobs::SpendLedger(*m_journal).monthTotal(QDateTime::currentDateTimeUtc().date());
 }
 
 void Application::applyHubEndpoints()
@@ -116,7 +141,8 @@ int Application::runCommand()
 
     startHub();
     CliContext context{*m_settings, *m_secrets, out, err, &terminal::readLine, terminal::stdinIsTerminal(),
-                       m_hubClient.get(), {}};
+                       m_hubClient.get(), {}, [this]() -> const catalog::Catalog & { return catalog(); },
+                       [this] { return monthSpentUsd(); }};
     context.prepareHub = [this, &err](std::function<void()> ready) {
         hub::resolveHubToken(*m_secrets, m_hubClient.get(), [this, &err, ready](const hub::ResolvedToken &token, const QString &note) {
             if (token.isEmpty() && !note.isEmpty())

@@ -3,9 +3,11 @@
 #include "cli/LaunchOptions.h"
 #include "config/AppPaths.h"
 #include "config/Settings.h"
+#include "catalog/Catalog.h"
 #include "hub/OfflineSnapshot.h"
 
 #include <memory>
+#include <optional>
 
 class QNetworkAccessManager;
 
@@ -13,6 +15,9 @@ namespace vibeml {
 
 class Logging;
 class SecretStore;
+namespace jobs {
+class JournalDatabase;
+}
 namespace hub {
 class HubCache;
 class HubClient;
@@ -36,6 +41,8 @@ private:
     void startServices(const QString &logFileName, bool quietStderr);
     void startHub();
     void applyHubEndpoints();
+    const catalog::Catalog &catalog();
+    std::optional<double> monthSpentUsd();
 
     LaunchOptions m_options;
     AppPaths m_paths;
@@ -48,6 +55,8 @@ private:
     std::unique_ptr<hub::HubCache> m_hubCache;
     hub::OfflineSnapshot m_hubSnapshot;
     std::unique_ptr<hub::HubClient> m_hubClient;
+    std::optional<catalog::Catalog> m_catalog;
+    std::unique_ptr<jobs::JournalDatabase> m_journal;
 };
 
 } // namespace vibeml

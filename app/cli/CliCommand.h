@@ -14,6 +14,9 @@ class Settings;
 namespace hub {
 class HubClient;
 }
+namespace catalog {
+class Catalog;
+}
 
 // What a command may use. Output goes to `out`; diagnostics and prompts to `err`, so `--json`
 // output on stdout stays machine-readable.
@@ -29,6 +32,9 @@ struct CliContext
     // The Hub client, ready once `prepareHub` has resolved the token (keychain, then HF_TOKEN…).
     hub::HubClient *hub = nullptr;
     std::function<void(std::function<void()> ready)> prepareHub;
+    // The GPU catalogs (loaded on first use) and this month's recorded spend (nullopt: unreadable).
+    std::function<const catalog::Catalog &()> catalog;
+    std::function<std::optional<double>()> monthSpentUsd;
 };
 
 class CliCommand

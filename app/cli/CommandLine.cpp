@@ -1,6 +1,7 @@
 #include "cli/CommandLine.h"
 
 #include "cli/ConfigCommand.h"
+#include "cli/EstimateCommands.h"
 #include "cli/ExitCode.h"
 #include "cli/ValidateCommands.h"
 
@@ -27,6 +28,8 @@ bool isHelpFlag(const QString &argument)
 
 CommandLine::CommandLine()
 {
+    m_commands.push_back(std::make_unique<EstimateCommand>());
+    m_commands.push_back(std::make_unique<GpusCommand>());
     m_commands.push_back(std::make_unique<ValidateModelCommand>());
     m_commands.push_back(std::make_unique<ValidateDatasetCommand>());
     m_commands.push_back(std::make_unique<ConfigCommand>());
