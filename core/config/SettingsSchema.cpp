@@ -17,9 +17,9 @@ QString tr(const char *text)
     return QCoreApplication::translate("Settings", text);
 }
 
-const std::array<SettingDefinition, 14> &table()
+const std::array<SettingDefinition, 15> &table()
 {
-    static const std::array<SettingDefinition, 14> rows = {{
+    static const std::array<SettingDefinition, 15> rows = {{
         {.key = SettingKey::DefaultRegion,
          .name = "launch.region",
          .type = SettingType::Text,
@@ -111,6 +111,13 @@ const std::array<SettingDefinition, 14> &table()
          .defaultValue = QString(),
          .label = QT_TRANSLATE_NOOP("Settings", "sky program"),
          .summary = QT_TRANSLATE_NOOP("Settings", "The sky program to run; empty finds sky on PATH")},
+        {.key = SettingKey::SkyApiServer,
+         .name = "sky.api-server",
+         .type = SettingType::Url,
+         .defaultValue = QString(),
+         .label = QT_TRANSLATE_NOOP("Settings", "SkyPilot API server"),
+         .summary = QT_TRANSLATE_NOOP("Settings", "A team's SkyPilot API server (SKYPILOT_API_SERVER_ENDPOINT); empty "
+                                                  "uses the local one")},
         {.key = SettingKey::WindowGeometry,
          .name = "ui.window-geometry",
          .type = SettingType::Bytes,

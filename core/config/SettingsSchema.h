@@ -25,6 +25,7 @@ enum class SettingKey {
     HubEndpoint,
     ViewerEndpoint,
     SkyExecutable,
+    SkyApiServer,
     WindowGeometry,
     WindowState,
 };

@@ -88,8 +88,12 @@ OfferEstimate estimateOffer(const catalog::InstanceOffer &instance, const catalo
                                "checkpoint")
                                 .arg(qRound(discount * 100)));
     }
-    if (!launchable)
+    if (const std::optional<QString> stack = trainingStackProblem(instance.accelerator); stack && launchable) {
+        offer.launchable = false;
+        offer.notes.prepend(tr("compare only: %1").arg(*stack));
+    } else if (!launchable) {
         offer.notes.prepend(tr("compare only: VibeML launches on Nebius"));
+    }
     if (nodes > 1 && !shape.infiniBand)
         offer.notes.append(tr("nodes talk over Ethernet, not InfiniBand: multi-node scaling is poor"));
     if (isLora(settings.method) && offer.memory.parallelism == Parallelism::Sharded)

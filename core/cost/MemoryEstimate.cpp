@@ -75,6 +75,28 @@ QString parallelismName(Parallelism parallelism)
     return {};
 }
 
+QString parallelismKey(Parallelism parallelism)
+{
+    switch (parallelism) {
+    case Parallelism::SingleGpu:
+        return QStringLiteral("single");
+    case Parallelism::DataParallel:
+        return QStringLiteral("ddp");
+    case Parallelism::Sharded:
+        return QStringLiteral("fsdp");
+    }
+    return QStringLiteral("single");
+}
+
+std::optional<Parallelism> parallelismFromKey(const QString &key)
+{
+    for (Parallelism parallelism : {Parallelism::SingleGpu, Parallelism::DataParallel, Parallelism::Sharded}) {
+        if (parallelismKey(parallelism) == key)
+            return parallelism;
+    }
+    return std::nullopt;
+}
+
 MemoryEstimate estimateMemory(const ModelFacts &model, const TrainingSettings &settings, int totalGpus, double gpuMemoryGiB)
 {
     if (totalGpus <= 1)

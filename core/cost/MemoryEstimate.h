@@ -26,6 +26,8 @@ enum class Parallelism {
     Sharded,      // FSDP / ZeRO-3: weights (and states) split over the GPUs
 };
 QString parallelismName(Parallelism parallelism); // "1 GPU", "data parallel", "FSDP"
+QString parallelismKey(Parallelism parallelism);  // "single", "ddp", "fsdp" (plan.json, job.json)
+std::optional<Parallelism> parallelismFromKey(const QString &key);
 
 struct MemoryEstimate
 {

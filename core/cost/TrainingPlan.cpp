@@ -52,6 +52,17 @@ bool isLora(Method method)
     return method == Method::Lora || method == Method::Qlora8 || method == Method::Qlora4;
 }
 
+std::optional<QString> trainingStackProblem(const QString &accelerator)
+{
+    if (accelerator.startsWith(QLatin1String("B200"), Qt::CaseInsensitive)
+        || accelerator.startsWith(QLatin1String("B300"), Qt::CaseInsensitive)
+        || accelerator.startsWith(QLatin1String("GB200"), Qt::CaseInsensitive))
+        return QCoreApplication::translate("TrainingPlan", "VibeML's training stack (torch 2.5.1) has no kernels for %1 "
+                                                           "(Blackwell) GPUs yet")
+            .arg(accelerator);
+    return std::nullopt;
+}
+
 QStringList defaultLoraTargets()
 {
     return {QStringLiteral("q_proj"),    QStringLiteral("k_proj"),  QStringLiteral("v_proj"),   QStringLiteral("o_proj"),

@@ -23,6 +23,10 @@ QString methodTitle(Method method);       // "Full fine-tune (mixed precision)",
 std::optional<Method> methodFromName(const QString &name);
 bool isLora(Method method);
 
+// Why the pinned training stack (resources/training/requirements.txt) cannot use a GPU, if it
+// cannot: torch 2.5.1 ships no kernels for Blackwell (B200) GPUs.
+std::optional<QString> trainingStackProblem(const QString &accelerator);
+
 // The modules LoRA adapts when none are named: every linear projection of a decoder layer.
 QStringList defaultLoraTargets();
 

@@ -164,6 +164,31 @@ QString ColumnMapping::describe() const
     return tr("unknown layout");
 }
 
+QJsonObject columnsToJson(const ColumnMapping &mapping)
+{
+    return {{QStringLiteral("messages"), mapping.messages},       {QStringLiteral("roleKey"), mapping.roleKey},
+            {QStringLiteral("contentKey"), mapping.contentKey},   {QStringLiteral("instruction"), mapping.instruction},
+            {QStringLiteral("input"), mapping.input},             {QStringLiteral("output"), mapping.output},
+            {QStringLiteral("prompt"), mapping.prompt},           {QStringLiteral("completion"), mapping.completion},
+            {QStringLiteral("text"), mapping.text}};
+}
+
+ColumnMapping columnsFromJson(DataFormat format, const QJsonObject &columns)
+{
+    ColumnMapping mapping;
+    mapping.format = format;
+    mapping.messages = columns.value(QStringLiteral("messages")).toString();
+    mapping.roleKey = columns.value(QStringLiteral("roleKey")).toString();
+    mapping.contentKey = columns.value(QStringLiteral("contentKey")).toString();
+    mapping.instruction = columns.value(QStringLiteral("instruction")).toString();
+    mapping.input = columns.value(QStringLiteral("input")).toString();
+    mapping.output = columns.value(QStringLiteral("output")).toString();
+    mapping.prompt = columns.value(QStringLiteral("prompt")).toString();
+    mapping.completion = columns.value(QStringLiteral("completion")).toString();
+    mapping.text = columns.value(QStringLiteral("text")).toString();
+    return mapping;
+}
+
 FormatDetection detectFormat(const QList<DatasetColumn> &columns, const QList<QJsonObject> &rows)
 {
     FormatDetection detection;

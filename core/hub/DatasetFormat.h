@@ -42,6 +42,11 @@ struct ColumnMapping
     QString describe() const;
 };
 
+// The column names of a mapping as JSON ({"messages": …, "roleKey": …, "text": …}), the form
+// job.json and plan.json use; and back, given the format.
+QJsonObject columnsToJson(const ColumnMapping &mapping);
+ColumnMapping columnsFromJson(DataFormat format, const QJsonObject &columns);
+
 struct FormatDetection
 {
     ColumnMapping mapping;

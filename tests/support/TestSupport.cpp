@@ -3,6 +3,8 @@
 #include "TestPaths.h"
 
 #include <QDir>
+#include <QEventLoop>
+#include <QTimer>
 #include <QFile>
 #include <QFileInfo>
 #include <QProcess>
@@ -95,11 +97,21 @@ ProcessResult runProcess(const QString &program, const QStringList &arguments, c
         return result;
     process.write(stdinData);
     process.closeWriteChannel();
-    // Spin the event loop while waiting, so servers living in this test (the fake Hub) can answer.
-    if (!QTest::qWaitFor([&process] { return process.state() == QProcess::NotRunning; }, timeoutMs)) {
-        process.kill();
-        process.waitForFinished();
-        result.crashed = true;
+    // Run the event loop while waiting, so servers living in this test (the fake Hub) can answer
+    // and output is drained as fast as it arrives.
+    if (process.state() != QProcess::NotRunning) {
+        QEventLoop loop;
+        QTimer timeout;
+        timeout.setSingleShot(true);
+        QObject::connect(&process, &QProcess::finished, &loop, &QEventLoop::quit);
+        QObject::connect(&timeout, &QTimer::timeout, &loop, &QEventLoop::quit);
+        timeout.start(timeoutMs);
+        loop.exec();
+        if (process.state() != QProcess::NotRunning) {
+            process.kill();
+            process.waitForFinished();
+            result.crashed = true;
+        }
     }
     result.exitCode = process.exitCode();
     result.crashed = result.crashed || process.exitStatus() == QProcess::CrashExit;

@@ -147,6 +147,8 @@ QWidget *PreferencesDialog::createEditor(const SettingDefinition &definition)
             line->setPlaceholderText(tr("https://huggingface.co (default)"));
         else if (key == SettingKey::ViewerEndpoint)
             line->setPlaceholderText(tr("https://datasets-server.huggingface.co (default)"));
+        else if (key == SettingKey::SkyApiServer)
+            line->setPlaceholderText(tr("local API server (default)"));
         else if (definition.type == SettingType::Command)
             line->setPlaceholderText(tr("sky, found on PATH (default)"));
         else if (key == SettingKey::DefaultGpu)
