@@ -1,6 +1,7 @@
 #include "Application.h"
 
 #include "MainWindow.h"
+#include "SingleInstance.h"
 #include "cli/CommandLine.h"
 #include "cli/ExitCode.h"
 #include "cli/Terminal.h"
@@ -8,6 +9,7 @@
 #include "hub/HubClient.h"
 #include "hub/HubToken.h"
 #include "hub/HubTransport.h"
+#include "jobs/JobService.h"
 #include "jobs/JournalDatabase.h"
 #include "jobs/SpendLedger.h"
 #include "log/Logging.h"
@@ -24,6 +26,18 @@
 #include <cstdio>
 
 namespace vibeml {
+namespace {
+
+// Asked by a second launch: un-minimise, raise and focus the window we already have.
+void bringToFront(QWidget &window)
+{
+    window.setWindowState(window.windowState() & ~Qt::WindowMinimized);
+    window.show();
+    window.raise();
+    window.activateWindow();
+}
+
+} // namespace
 
 Application::Application(LaunchOptions options) : m_options(std::move(options)), m_paths(AppPaths::fromEnvironment())
 {
@@ -34,6 +48,7 @@ Application::Application(LaunchOptions options) : m_options(std::move(options)),
 Application::~Application()
 {
     // Objects that log must go before the loggers do.
+    m_jobService.reset();
     m_journal.reset();
     m_hubClient.reset();
     m_hubTransport.reset();
@@ -87,16 +102,75 @@ const catalog::Catalog &Application::catalog()
     return *m_catalog;
 }
 
+jobs::JournalDatabase *Application::journal(QString *problem)
+{
+    if (!m_journal)
+        m_journal = std::make_unique<jobs::JournalDatabase>(m_paths.dataDir + QStringLiteral("/journal.sqlite"));
+    if (m_journal->state() != jobs::JournalDatabase::State::Open) {
+        if (const Status opened = m_journal->open(); !opened) {
+            log::jobs()->warn("{}", opened.message());
+            if (problem)
+                *problem = opened.message();
+            return nullptr;
+        }
+    }
+    return m_journal.get();
+}
+
+Status Application::recoverJournal()
+{
+    m_jobService.reset();
+    if (!m_journal)
+        m_journal = std::make_unique<jobs::JournalDatabase>(m_paths.dataDir + QStringLiteral("/journal.sqlite"));
+    return m_journal->recoverFromCorruption();
+}
+
+sky::SkyEnvironment Application::skyEnvironment() const
+{
+    sky::SkyEnvironment environment;
+    environment.program = m_settings->text(SettingKey::SkyExecutable);
+    environment.apiServer = m_settings->text(SettingKey::SkyApiServer);
+    return environment;
+}
+
+jobs::JobService *Application::jobService(const QString &role, QString *problem)
+{
+    if (m_jobService)
+        return m_jobService.get();
+    jobs::JournalDatabase *database = journal(problem);
+    if (!database)
+        return nullptr;
+    jobs::JobService::Config config;
+    config.bundlesRoot = m_paths.dataDir + QStringLiteral("/runs");
+    config.environment = skyEnvironment();
+    config.role = role;
+    // Test and headless tuning without a settings key: VIBEML_POLL_SECONDS scales every interval.
+    if (const int seconds = qEnvironmentVariableIntValue("VIBEML_POLL_SECONDS"); seconds > 0) {
+        using namespace std::chrono;
+        config.timings.fast = seconds * 1s;
+        config.timings.steady = seconds * 1s;
+        config.timings.idle = seconds * 2s;
+        config.timings.maxBackoff = seconds * 8s;
+        config.timings.observe = std::min(config.timings.observe, milliseconds(seconds * 1000));
+        config.timings.leaseTtl = std::max(seconds * 6s, 3s);
+        config.timings.reconcile.launchGrace = std::max(seconds * 10s, 5s);
+    }
+    m_jobService = std::make_unique<jobs::JobService>(*database, m_clock, &catalog(), config);
+    m_jobService->monitor().setWarnFraction(cost::BudgetLimits::fromSettings(*m_settings).warnFraction);
+    QObject::connect(m_settings.get(), &Settings::changed, m_jobService.get(), [this](SettingKey key) {
+        if (key == SettingKey::SkyExecutable || key == SettingKey::SkyApiServer)
+            m_jobService->setEnvironment(skyEnvironment());
+        if (key == SettingKey::BudgetWarnFraction)
+            m_jobService->monitor().setWarnFraction(cost::BudgetLimits::fromSettings(*m_settings).warnFraction);
+    });
+    return m_jobService.get();
+}
+
 std::optional<double> Application::monthSpentUsd()
 {
-    if (!m_journal) {
-        m_journal = std::make_unique<jobs::JournalDatabase>(m_paths.dataDir + QStringLiteral("/journal.sqlite"));
-        if (const Status opened = m_journal->open(); !opened)
-            log::jobs()->warn("{}", opened.message());
-    }
-    if (m_journal->state() != jobs::JournalDatabase::State::Open)
-        return std::nullopt;
-    return jobs::SpendLedger(*m_journal).monthTotal(QDateTime::currentDateTimeUtc().date());
+    if (jobs::JobService *service = jobService(QStringLiteral("cli"), nullptr))
+        return service->monthSpentUsd();
+    return std::nullopt;
 }
 
 void Application::applyHubEndpoints()
@@ -110,8 +184,17 @@ void Application::applyHubEndpoints()
 
 int Application::runGui()
 {
+    // Before logging starts: a second launch only brings the first window forward and leaves.
+    SingleInstance instance(SingleInstance::serverNameFor(m_paths.configDir));
+    const SingleInstance::Role role = instance.claim();
+    if (role == SingleInstance::Role::Secondary)
+        return ExitOk;
     startServices(QStringLiteral("vibeml.log"), false);
+    if (role != SingleInstance::Role::Primary)
+        log::app()->warn("Opening a window anyway: {}", instance.errorString());
     QGuiApplication::setApplicationDisplayName(QLatin1String(kDisplayName));
+    // Wayland matches windows to io.github.vibeml.VibeML.desktop (icon, name) by this id.
+    QGuiApplication::setDesktopFileName(QStringLiteral("io.github.vibeml.VibeML"));
     QGuiApplication::setWindowIcon(QIcon(QStringLiteral(":/vibeml/icons/vibeml.svg")));
 
     startHub();
@@ -120,10 +203,13 @@ int Application::runGui()
             log::hub()->warn("{}", note);
         m_hubClient->setToken(token);
     });
-    MainWindow window(MainWindow::Services{*m_settings, *m_secrets, m_logging->bus(), m_paths.logDir()});
+    MainWindow window(MainWindow::Services{*m_settings, *m_secrets, m_logging->bus(), m_paths.logDir(), m_hubClient.get(),
+                                           &m_hubSnapshot, [this]() -> const catalog::Catalog & { return catalog(); },
+                                           [this] { return monthSpentUsd(); }, [this] { return skyEnvironment(); }});
     window.showSettingsReport(m_settingsReport);
     m_settings->watchForExternalChanges();
     window.show();
+    QObject::connect(&instance, &SingleInstance::activationRequested, &window, [&window] { bringToFront(window); });
     return QApplication::exec();
 }
 
@@ -142,15 +228,18 @@ int Application::runCommand()
     startHub();
     CliContext context{*m_settings, *m_secrets, out, err, &terminal::readLine, terminal::stdinIsTerminal(),
                        m_hubClient.get(), {}, [this]() -> const catalog::Catalog & { return catalog(); },
-                       [this] { return monthSpentUsd(); }};
-    context.prepareHub = [this, &err](std::function<void()> ready) {
-        hub::resolveHubToken(*m_secrets, m_hubClient.get(), [this, &err, ready](const hub::ResolvedToken &token, const QString &note) {
+                       [this] { return monthSpentUsd(); }, QString(), {}, {}};
+    context.prepareHub = [this, &err, &context](std::function<void()> ready) {
+        hub::resolveHubToken(*m_secrets, m_hubClient.get(), [this, &err, &context, ready](const hub::ResolvedToken &token, const QString &note) {
             if (token.isEmpty() && !note.isEmpty())
                 err << note << '\n' << Qt::flush;
             m_hubClient->setToken(token);
+            context.hubToken = token.token;
             ready();
         });
     };
+    context.jobs = [this](const QString &role, QString *problem) { return jobService(role, problem); };
+    context.recoverJournal = [this] { return recoverJournal(); };
     std::optional<int> exitCode;
     commandLine.run(m_options.commandArguments, context, [&exitCode](int code) {
         if (exitCode)

@@ -4,6 +4,8 @@
 #include "config/AppPaths.h"
 #include "config/Settings.h"
 #include "catalog/Catalog.h"
+#include "common/Clock.h"
+#include "common/Result.h"
 #include "hub/OfflineSnapshot.h"
 
 #include <memory>
@@ -16,7 +18,11 @@ namespace vibeml {
 class Logging;
 class SecretStore;
 namespace jobs {
+class JobService;
 class JournalDatabase;
+}
+namespace sky {
+struct SkyEnvironment;
 }
 namespace hub {
 class HubCache;
@@ -43,6 +49,11 @@ private:
     void applyHubEndpoints();
     const catalog::Catalog &catalog();
     std::optional<double> monthSpentUsd();
+    // The journal, opened on first use; nullptr with `problem` set when it cannot be used.
+    jobs::JournalDatabase *journal(QString *problem);
+    jobs::JobService *jobService(const QString &role, QString *problem);
+    Status recoverJournal();
+    sky::SkyEnvironment skyEnvironment() const;
 
     LaunchOptions m_options;
     AppPaths m_paths;
@@ -57,6 +68,8 @@ private:
     std::unique_ptr<hub::HubClient> m_hubClient;
     std::optional<catalog::Catalog> m_catalog;
     std::unique_ptr<jobs::JournalDatabase> m_journal;
+    SystemClock m_clock;
+    std::unique_ptr<jobs::JobService> m_jobService;
 };
 
 } // namespace vibeml

@@ -1,4 +1,5 @@
 #include "Application.h"
+#include "FirstPaintProbe.h"
 
 #include <QApplication>
 #include <QCoreApplication>
@@ -9,6 +10,7 @@ int main(int argc, char *argv[])
     vibeml::LaunchOptions options = vibeml::LaunchOptions::parse(argc, argv);
     if (options.gui) {
         QApplication qtApp(argc, argv);
+        vibeml::FirstPaintProbe::installIfAsked(qtApp); // VIBEML_BENCH_FIRST_PAINT=1, for bench/ only
         vibeml::Application app(std::move(options));
         return app.runGui();
     }

@@ -17,7 +17,10 @@ packages=(
   # test runtime: headless display, session bus, a real Secret Service, the fake `sky`
   xvfb xauth dbus dbus-x11 gnome-keyring libsecret-1-0 libsecret-tools python3
   # packaging checks
-  dpkg-dev file desktop-file-utils appstream imagemagick
+  dpkg-dev file desktop-file-utils appstream imagemagick groff-base
+  # what the .deb depends on beyond its linked libraries (packaging/CMakeLists.txt), so the
+  # package test installs it without the network
+  ca-certificates
 )
 
 missing=()

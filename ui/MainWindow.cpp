@@ -25,7 +25,10 @@ namespace vibeml {
 
 MainWindow::MainWindow(const Services &services, QWidget *parent)
     : QMainWindow(parent), m_services(services), m_tabs(new QTabWidget(this)), m_banner(new MessageBanner(this)),
-      m_planPage(new PlanPage(services.settings, this)), m_jobsPage(new JobsPage(this)),
+      m_planPage(new PlanPage({services.settings, services.hub, services.hubSnapshot, services.catalog,
+                               services.monthSpentUsd, services.skyEnvironment},
+                              this)),
+      m_jobsPage(new JobsPage(this)),
       m_logPage(new LogPage(services.logBus, services.logDirectory, this))
 {
     setWindowTitle(QLatin1String(kDisplayName));

@@ -3,6 +3,9 @@
 #include <QMainWindow>
 #include <QPointer>
 
+#include <functional>
+#include <optional>
+
 class QTabWidget;
 
 namespace vibeml {
@@ -16,6 +19,16 @@ class PreferencesDialog;
 class SecretStore;
 class Settings;
 struct SettingsLoadReport;
+namespace catalog {
+class Catalog;
+}
+namespace hub {
+class HubClient;
+class OfflineSnapshot;
+} // namespace hub
+namespace sky {
+struct SkyEnvironment;
+}
 
 // Composes the pages, menus and status bar; every decision lives in the pages and in core.
 class MainWindow : public QMainWindow
@@ -31,6 +44,12 @@ public:
         SecretStore &secrets;
         LogBus *logBus = nullptr;
         QString logDirectory;
+        // The plan page's: without a Hub client it only shows the plan defaults.
+        hub::HubClient *hub = nullptr;
+        const hub::OfflineSnapshot *hubSnapshot = nullptr;
+        std::function<const catalog::Catalog &()> catalog = {};
+        std::function<std::optional<double>()> monthSpentUsd = {};
+        std::function<sky::SkyEnvironment()> skyEnvironment = {};
     };
 
     explicit MainWindow(const Services &services, QWidget *parent = nullptr);

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "common/Result.h"
+
 #include <QString>
 #include <QStringList>
 #include <QTextStream>
@@ -16,6 +18,9 @@ class HubClient;
 }
 namespace catalog {
 class Catalog;
+}
+namespace jobs {
+class JobService;
 }
 
 // What a command may use. Output goes to `out`; diagnostics and prompts to `err`, so `--json`
@@ -35,6 +40,13 @@ struct CliContext
     // The GPU catalogs (loaded on first use) and this month's recorded spend (nullopt: unreadable).
     std::function<const catalog::Catalog &()> catalog;
     std::function<std::optional<double>()> monthSpentUsd;
+    // The Hugging Face token prepareHub resolved (empty when there is none); passed to a launch
+    // through sky's environment only.
+    QString hubToken;
+    // The job journal and monitor (opened on first use; nullptr with `problem` set when the journal
+    // cannot be used). `role` names this process in the monitor lease.
+    std::function<jobs::JobService *(const QString &role, QString *problem)> jobs;
+    std::function<Status()> recoverJournal;
 };
 
 class CliCommand

@@ -3,6 +3,8 @@
 #include "cli/ConfigCommand.h"
 #include "cli/EstimateCommands.h"
 #include "cli/ExitCode.h"
+#include "cli/JobsCommand.h"
+#include "cli/LaunchCommand.h"
 #include "cli/ValidateCommands.h"
 
 #include "vibeml/Version.h"
@@ -28,10 +30,13 @@ bool isHelpFlag(const QString &argument)
 
 CommandLine::CommandLine()
 {
+    m_commands.push_back(std::make_unique<LaunchCommand>());
     m_commands.push_back(std::make_unique<EstimateCommand>());
     m_commands.push_back(std::make_unique<GpusCommand>());
     m_commands.push_back(std::make_unique<ValidateModelCommand>());
     m_commands.push_back(std::make_unique<ValidateDatasetCommand>());
+    m_commands.push_back(std::make_unique<JobsCommand>());
+    m_commands.push_back(std::make_unique<MonitorCommand>());
     m_commands.push_back(std::make_unique<ConfigCommand>());
 }
 

@@ -49,6 +49,8 @@ QJsonObject rangeJson(const cost::Range &range)
     return QJsonObject{{QStringLiteral("low"), range.low}, {QStringLiteral("expected"), range.expected}, {QStringLiteral("high"), range.high}};
 }
 
+} // namespace
+
 QJsonObject offerJson(const cost::OfferEstimate &offer, const cost::BudgetDecision &budget)
 {
     return QJsonObject{
@@ -77,7 +79,7 @@ QJsonObject offerJson(const cost::OfferEstimate &offer, const cost::BudgetDecisi
     };
 }
 
-void printTable(const cost::PlanEstimate &estimate, const cost::TrainingSettings &settings, bool all, QTextStream &out)
+void printEstimateTable(const cost::PlanEstimate &estimate, const cost::TrainingSettings &settings, bool all, QTextStream &out)
 {
     const cost::ModelFacts &model = estimate.modelFacts;
     const cost::DatasetFacts &data = estimate.datasetFacts;
@@ -160,8 +162,6 @@ void printTable(const cost::PlanEstimate &estimate, const cost::TrainingSettings
     }
 }
 
-} // namespace
-
 QString EstimateCommand::summary() const
 {
     return tr("Price a plan on every GPU offer: fit, time and cost ranges, budget");
@@ -231,7 +231,7 @@ void EstimateCommand::run(const QStringList &arguments, CliContext &context, Fin
                                      for (const QString &blocker : estimate.blockers)
                                          context.err << QStringLiteral("vibeml estimate: ") << blocker << '\n';
                                  } else {
-                                     printTable(estimate, request.settings, all, context.out);
+                                     printEstimateTable(estimate, request.settings, all, context.out);
                                  }
                              }
                              if (!estimate.hasEstimates())

@@ -1,8 +1,15 @@
 #pragma once
 
 #include "cli/CliCommand.h"
+#include "cost/PlanEstimator.h"
+
+#include <QJsonObject>
 
 namespace vibeml {
+
+// Shared with `launch-training`: one offer as JSON, and the human table of an estimate.
+QJsonObject offerJson(const cost::OfferEstimate &offer, const cost::BudgetDecision &budget);
+void printEstimateTable(const cost::PlanEstimate &estimate, const cost::TrainingSettings &settings, bool all, QTextStream &out);
 
 // `vibeml estimate`: the offers table (fit, time range, cost range, budget) for a plan.
 class EstimateCommand : public CliCommand

@@ -43,6 +43,28 @@ QJsonObject upgradeFrom0(const QJsonObject &flat)
     return QJsonObject{{QStringLiteral("version"), 1}, {QStringLiteral("settings"), settings}};
 }
 
+// Version 2 renamed the teardown policies after the job-lifecycle work: every old value kept
+// the cluster's fate the same or made it safer.
+QJsonObject upgradeFrom1(QJsonObject root)
+{
+    static const std::pair<const char *, const char *> renamed[] = {
+        {"down-when-finished", "down"},
+        {"down-when-idle", "keep-minutes"},
+        {"stop-when-idle", "keep-stopped"},
+    };
+    root.insert(QStringLiteral("version"), 2);
+    if (!root.value(QStringLiteral("settings")).isObject())
+        return root; // damaged: the loader reports it as it stands
+    QJsonObject settings = root.value(QStringLiteral("settings")).toObject();
+    const QString teardown = settings.value(QStringLiteral("cluster.teardown")).toString();
+    for (const auto &[from, to] : renamed) {
+        if (teardown == QLatin1String(from))
+            settings.insert(QStringLiteral("cluster.teardown"), QLatin1String(to));
+    }
+    root.insert(QStringLiteral("settings"), settings);
+    return root;
+}
+
 } // namespace
 
 int versionOf(const QJsonObject &root)
@@ -62,6 +84,9 @@ QJsonObject upgrade(QJsonObject root, int fromVersion)
         switch (version) {
         case 0:
             root = upgradeFrom0(root);
+            break;
+        case 1:
+            root = upgradeFrom1(root);
             break;
         default:
             break;

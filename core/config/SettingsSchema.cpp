@@ -17,9 +17,9 @@ QString tr(const char *text)
     return QCoreApplication::translate("Settings", text);
 }
 
-const std::array<SettingDefinition, 15> &table()
+const std::array<SettingDefinition, 18> &table()
 {
-    static const std::array<SettingDefinition, 15> rows = {{
+    static const std::array<SettingDefinition, 18> rows = {{
         {.key = SettingKey::DefaultRegion,
          .name = "launch.region",
          .type = SettingType::Text,
@@ -54,12 +54,21 @@ const std::array<SettingDefinition, 15> &table()
         {.key = SettingKey::TeardownPolicy,
          .name = "cluster.teardown",
          .type = SettingType::Choice,
-         .defaultValue = QStringLiteral("down-when-finished"),
-         .label = QT_TRANSLATE_NOOP("Settings", "Tear down"),
-         .summary = QT_TRANSLATE_NOOP("Settings", "When VibeML removes a cluster after its job: down-when-finished, "
-                                                  "down-when-idle or stop-when-idle (stopped disks still bill)"),
-         .choices = {QStringLiteral("down-when-finished"), QStringLiteral("down-when-idle"),
-                     QStringLiteral("stop-when-idle")}},
+         .defaultValue = QStringLiteral("down"),
+         .label = QT_TRANSLATE_NOOP("Settings", "When a job ends"),
+         .summary = QT_TRANSLATE_NOOP("Settings", "What happens to its cluster: down (tear it down), keep-minutes "
+                                                  "(keep it up for a while, then down), keep-stopped (stopped disks "
+                                                  "still bill) or keep-up"),
+         .choices = {QStringLiteral("down"), QStringLiteral("keep-minutes"), QStringLiteral("keep-stopped"),
+                     QStringLiteral("keep-up")}},
+        {.key = SettingKey::KeepClusterMinutes,
+         .name = "cluster.keep-minutes",
+         .type = SettingType::Integer,
+         .defaultValue = 30,
+         .label = QT_TRANSLATE_NOOP("Settings", "Keep for"),
+         .summary = QT_TRANSLATE_NOOP("Settings", "Minutes a finished job's cluster stays up with keep-minutes"),
+         .minimum = 1,
+         .maximum = 7 * 24 * 60},
         {.key = SettingKey::PerJobBudgetUsd,
          .name = "budget.per-job-usd",
          .type = SettingType::Decimal,
@@ -131,6 +140,24 @@ const std::array<SettingDefinition, 15> &table()
          .defaultValue = QByteArray(),
          .label = QT_TRANSLATE_NOOP("Settings", "Window layout"),
          .summary = QT_TRANSLATE_NOOP("Settings", "Main window layout"),
+         .userVisible = false},
+        {.key = SettingKey::RecentModels,
+         .name = "ui.recent-models",
+         .type = SettingType::Text,
+         .defaultValue = QString(),
+         .label = QT_TRANSLATE_NOOP("Settings", "Recent models"),
+         .summary = QT_TRANSLATE_NOOP("Settings", "Models picked recently, newest first"),
+         .pattern = "(|[A-Za-z0-9][A-Za-z0-9._/-]{0,200}(,[A-Za-z0-9][A-Za-z0-9._/-]{0,200}){0,19})",
+         .textHint = QT_TRANSLATE_NOOP("Settings", "Hub ids separated by commas"),
+         .userVisible = false},
+        {.key = SettingKey::RecentDatasets,
+         .name = "ui.recent-datasets",
+         .type = SettingType::Text,
+         .defaultValue = QString(),
+         .label = QT_TRANSLATE_NOOP("Settings", "Recent datasets"),
+         .summary = QT_TRANSLATE_NOOP("Settings", "Datasets picked recently, newest first"),
+         .pattern = "(|[A-Za-z0-9][A-Za-z0-9._/-]{0,200}(,[A-Za-z0-9][A-Za-z0-9._/-]{0,200}){0,19})",
+         .textHint = QT_TRANSLATE_NOOP("Settings", "Hub ids separated by commas"),
          .userVisible = false},
     }};
     return rows;

@@ -18,6 +18,7 @@ enum class SettingKey {
     SpotPreference,
     AutostopIdleMinutes,
     TeardownPolicy,
+    KeepClusterMinutes,
     PerJobBudgetUsd,
     MonthlyBudgetUsd,
     ApprovalThresholdUsd,
@@ -28,6 +29,8 @@ enum class SettingKey {
     SkyApiServer,
     WindowGeometry,
     WindowState,
+    RecentModels,
+    RecentDatasets,
 };
 
 enum class SettingType {
@@ -66,7 +69,7 @@ struct SettingValidation
 
 namespace settingsschema {
 
-inline constexpr int kCurrentVersion = 1;
+inline constexpr int kCurrentVersion = 2;
 
 std::span<const SettingDefinition> definitions();
 const SettingDefinition &definition(SettingKey key);

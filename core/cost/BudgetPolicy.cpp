@@ -33,11 +33,15 @@ BudgetLimits BudgetLimits::fromSettings(const Settings &settings)
 
 WorstCase worstCaseCost(const OfferEstimate &offer, const TrainingSettings &settings)
 {
-    if (settings.maxRuntimeHours && *settings.maxRuntimeHours > 0)
-        return {*settings.maxRuntimeHours * offer.pricePerHour,
-                tr("max runtime %1 × %2/h").arg(formatHours(*settings.maxRuntimeHours), formatDollars(offer.pricePerHour))};
-    return {offer.costUsd.high, tr("high estimate (%1 × %2/h)")
-                                    .arg(formatHours(offer.time.totalHours.high), formatDollars(offer.pricePerHour))};
+    return worstCaseCost(offer.pricePerHour, offer.time.totalHours.high, offer.costUsd.high, settings.maxRuntimeHours);
+}
+
+WorstCase worstCaseCost(double pricePerHour, double highHours, double highUsd, std::optional<double> maxRuntimeHours)
+{
+    if (maxRuntimeHours && *maxRuntimeHours > 0)
+        return {*maxRuntimeHours * pricePerHour,
+                tr("max runtime %1 × %2/h").arg(formatHours(*maxRuntimeHours), formatDollars(pricePerHour))};
+    return {highUsd, tr("high estimate (%1 × %2/h)").arg(formatHours(highHours), formatDollars(pricePerHour))};
 }
 
 QString verdictName(BudgetVerdict verdict)

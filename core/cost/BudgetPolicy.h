@@ -3,6 +3,8 @@
 #include <QString>
 #include <QStringList>
 
+#include <optional>
+
 namespace vibeml {
 class Settings;
 }
@@ -30,6 +32,8 @@ struct WorstCase
     QString basis; // "max runtime 6 h × $23.60/h" or "high estimate (4.1 h × $23.60/h)"
 };
 WorstCase worstCaseCost(const OfferEstimate &offer, const TrainingSettings &settings);
+// The same from the figures a saved plan keeps.
+WorstCase worstCaseCost(double pricePerHour, double highHours, double highUsd, std::optional<double> maxRuntimeHours);
 
 enum class BudgetVerdict { Ok, Warn, NeedsApproval, Refused };
 QString verdictName(BudgetVerdict verdict); // "ok", "warn", "needs approval", "refused"

@@ -79,15 +79,22 @@ void PlanEstimator::settle()
 {
     if (!m_model || !m_dataset)
         return;
-    PlanEstimate estimate = priceFacts(m_catalog, modelFacts(*m_model), datasetFacts(*m_dataset), m_request.settings,
-                                       m_request.filter, m_limits, m_monthSpent);
-    estimate.model = *m_model;
-    estimate.dataset = *m_dataset;
-    if (!m_model->info)
-        estimate.blockers.prepend(m_model->checks.value(0).text);
-    if (!m_dataset->info)
-        estimate.blockers.prepend(m_dataset->checks.value(0).text);
-    Q_EMIT finished(estimate);
+    Q_EMIT finished(priceReports(m_catalog, *m_model, *m_dataset, m_request.settings, m_request.filter, m_limits, m_monthSpent));
+}
+
+PlanEstimate priceReports(const catalog::Catalog &catalog, const hub::ModelReport &model, const hub::DatasetReport &dataset,
+                          const TrainingSettings &settings, const OfferFilter &filter, const BudgetLimits &limits,
+                          std::optional<double> monthSpentUsd)
+{
+    PlanEstimate estimate
+        = priceFacts(catalog, modelFacts(model), datasetFacts(dataset), settings, filter, limits, monthSpentUsd);
+    estimate.model = model;
+    estimate.dataset = dataset;
+    if (!model.info)
+        estimate.blockers.prepend(model.checks.value(0).text);
+    if (!dataset.info)
+        estimate.blockers.prepend(dataset.checks.value(0).text);
+    return estimate;
 }
 
 std::optional<double> parseDurationHours(const QString &text)

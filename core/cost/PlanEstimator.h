@@ -73,6 +73,13 @@ PlanEstimate priceFacts(const catalog::Catalog &catalog, const ModelFacts &model
                         const TrainingSettings &settings, const OfferFilter &filter, const BudgetLimits &limits,
                         std::optional<double> monthSpentUsd);
 
+// What PlanEstimator answers once both reports are in, for reports a caller already has (the
+// GUI's pickers validate as the user chooses, and re-price on every settings change without
+// asking the Hub again): priceFacts on the reports' facts, with the reports and their blockers.
+PlanEstimate priceReports(const catalog::Catalog &catalog, const hub::ModelReport &model, const hub::DatasetReport &dataset,
+                          const TrainingSettings &settings, const OfferFilter &filter, const BudgetLimits &limits,
+                          std::optional<double> monthSpentUsd);
+
 // "6h", "90m", "1h30m", "2d", "45" (minutes) -> hours; nullopt for anything else.
 std::optional<double> parseDurationHours(const QString &text);
 

@@ -8,6 +8,7 @@
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
+#include <QRegularExpression>
 #include <QSqlError>
 #include <QSqlQuery>
 
@@ -34,6 +35,85 @@ const QStringList &migrations()
                        " recorded_at TEXT NOT NULL,"
                        " note TEXT NOT NULL DEFAULT '');"
                        "CREATE INDEX spend_by_month ON spend(month);"),
+        // 2: jobs, their append-only history, their training curves, and the leases that decide
+        // which VibeML process acts (monitor) while several share the journal.
+        QStringLiteral("CREATE TABLE jobs ("
+                       " id TEXT PRIMARY KEY,"
+                       " cluster TEXT NOT NULL,"
+                       " managed INTEGER NOT NULL DEFAULT 0,"
+                       " state TEXT NOT NULL,"
+                       " outcome TEXT NOT NULL DEFAULT '',"
+                       " reason TEXT NOT NULL DEFAULT '',"
+                       " source TEXT NOT NULL DEFAULT '',"
+                       " plan_json TEXT NOT NULL,"
+                       " bundle_dir TEXT NOT NULL,"
+                       " model_id TEXT NOT NULL DEFAULT '',"
+                       " dataset_id TEXT NOT NULL DEFAULT '',"
+                       " accelerators TEXT NOT NULL DEFAULT '',"
+                       " nodes INTEGER NOT NULL DEFAULT 1,"
+                       " spot INTEGER NOT NULL DEFAULT 0,"
+                       " region TEXT NOT NULL DEFAULT '',"
+                       " sky_job_id INTEGER,"
+                       " managed_job_id INTEGER,"
+                       " price_per_hour REAL NOT NULL CHECK (price_per_hour >= 0),"
+                       " estimate_low_usd REAL NOT NULL DEFAULT 0,"
+                       " estimate_high_usd REAL NOT NULL DEFAULT 0,"
+                       " budget_cap_usd REAL,"
+                       " teardown_policy TEXT NOT NULL DEFAULT 'down',"
+                       " keep_minutes INTEGER NOT NULL DEFAULT 30,"
+                       " purge INTEGER NOT NULL DEFAULT 0,"
+                       " created_at TEXT NOT NULL,"
+                       " launch_started_at TEXT,"
+                       " ended_at TEXT,"
+                       " torn_down_at TEXT,"
+                       " updated_at TEXT NOT NULL,"
+                       " billed_seconds REAL NOT NULL DEFAULT 0,"
+                       " billing_since TEXT,"
+                       " accrued_usd REAL NOT NULL DEFAULT 0,"
+                       " actual_usd REAL,"
+                       " budget_warned INTEGER NOT NULL DEFAULT 0,"
+                       " launcher_pid INTEGER,"
+                       " launcher_started TEXT NOT NULL DEFAULT '',"
+                       " launcher_host TEXT NOT NULL DEFAULT '',"
+                       " teardown_attempts INTEGER NOT NULL DEFAULT 0,"
+                       " next_teardown_at TEXT,"
+                       " progress_json TEXT NOT NULL DEFAULT '{}',"
+                       " log_lines INTEGER NOT NULL DEFAULT 0,"
+                       " cluster_seen INTEGER NOT NULL DEFAULT 0,"
+                       " archived INTEGER NOT NULL DEFAULT 0);"
+                       "CREATE INDEX jobs_by_state ON jobs(state);"
+                       "CREATE TABLE job_events ("
+                       " id INTEGER PRIMARY KEY,"
+                       " job_id TEXT NOT NULL REFERENCES jobs(id),"
+                       " at TEXT NOT NULL,"
+                       " kind TEXT NOT NULL,"
+                       " state TEXT NOT NULL DEFAULT '',"
+                       " message TEXT NOT NULL DEFAULT '');"
+                       "CREATE INDEX job_events_by_job ON job_events(job_id, id);"
+                       "CREATE TRIGGER job_events_append_only_update BEFORE UPDATE ON job_events"
+                       " BEGIN SELECT RAISE(ABORT, 'job events are append-only'); END;"
+                       "CREATE TRIGGER job_events_append_only_delete BEFORE DELETE ON job_events"
+                       " BEGIN SELECT RAISE(ABORT, 'job events are append-only'); END;"
+                       "CREATE TRIGGER jobs_never_deleted BEFORE DELETE ON jobs"
+                       " BEGIN SELECT RAISE(ABORT, 'job records are archived, never deleted'); END;"
+                       "CREATE TABLE job_metrics ("
+                       " job_id TEXT NOT NULL REFERENCES jobs(id),"
+                       " kind TEXT NOT NULL,"
+                       " step INTEGER NOT NULL,"
+                       " loss REAL,"
+                       " learning_rate REAL,"
+                       " eval_loss REAL,"
+                       " at REAL NOT NULL DEFAULT 0,"
+                       " PRIMARY KEY (job_id, kind, step));"
+                       "CREATE TABLE leases ("
+                       " name TEXT PRIMARY KEY,"
+                       " holder TEXT NOT NULL,"
+                       " pid INTEGER NOT NULL,"
+                       " process_started TEXT NOT NULL DEFAULT '',"
+                       " host TEXT NOT NULL DEFAULT '',"
+                       " role TEXT NOT NULL DEFAULT '',"
+                       " acquired_at TEXT NOT NULL,"
+                       " expires_at TEXT NOT NULL);"),
     };
     return steps;
 }
@@ -54,14 +134,23 @@ bool looksCorrupt(const QSqlError &error)
 
 Status exec(QSqlDatabase &db, const QString &sql)
 {
-    // QSqlQuery runs one statement at a time.
-    const QStringList statements = sql.split(QLatin1Char(';'), Qt::SkipEmptyParts);
-    for (const QString &statement : statements) {
-        if (statement.trimmed().isEmpty())
+    // QSqlQuery runs one statement at a time. A trigger's body (BEGIN … ; END) holds semicolons of
+    // its own, so a fragment joins the next while it has opened more BEGINs than it closed.
+    static const QRegularExpression begins(QStringLiteral("\\bBEGIN\\b"));
+    static const QRegularExpression ends(QStringLiteral("\\bEND\\b"));
+    QString statement;
+    for (const QString &fragment : sql.split(QLatin1Char(';'))) {
+        statement += fragment;
+        if (statement.count(begins) > statement.count(ends)) {
+            statement += QLatin1Char(';');
             continue;
-        QSqlQuery query(db);
-        if (!query.exec(statement))
-            return Status::failure(query.lastError().text());
+        }
+        if (!statement.trimmed().isEmpty()) {
+            QSqlQuery query(db);
+            if (!query.exec(statement))
+                return Status::failure(query.lastError().text());
+        }
+        statement.clear();
     }
     return Status::success();
 }

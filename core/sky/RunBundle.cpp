@@ -89,6 +89,8 @@ Result<RunBundle, QString> RunBundle::write(const QString &bundlesRoot, const La
         return messages.join(QLatin1Char(' '));
     }
 
+    if (const Status root = privatefiles::ensureDirectory(bundlesRoot); !root)
+        return root.message();
     RunBundle bundle;
     bundle.directory = QDir::cleanPath(bundlesRoot + QLatin1Char('/') + plan.jobId);
     if (QFileInfo::exists(bundle.directory))

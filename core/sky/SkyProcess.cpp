@@ -6,6 +6,7 @@
 #include <QCoreApplication>
 #include <QFileInfo>
 #include <QStandardPaths>
+#include <QMetaMethod>
 #include <QTimer>
 
 namespace vibeml::sky {
@@ -236,6 +237,9 @@ void SkyProcess::flushPartial(QProcess::ProcessChannel channel)
 
 void SkyProcess::emitLine(QByteArrayView raw, bool fromStderr)
 {
+    static const QMetaMethod rawSignal = QMetaMethod::fromSignal(&SkyProcess::rawLineReceived);
+    if (isSignalConnected(rawSignal))
+        Q_EMIT rawLineReceived(raw.toByteArray(), fromStderr);
     const QByteArray line = cleanLine(raw);
     appendCapped(fromStderr ? m_stderr : m_stdout, line, fromStderr ? kStderrKeep : kStdoutKeep);
     Q_EMIT lineReceived(QString::fromUtf8(line), fromStderr);

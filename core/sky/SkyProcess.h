@@ -64,6 +64,9 @@ public:
 
 Q_SIGNALS:
     void lineReceived(const QString &line, bool fromStderr);
+    // The same line as sky wrote it (colours, '\r' redraws and invalid UTF-8 kept), for logs that
+    // are stored verbatim. Only emitted when something is connected to it.
+    void rawLineReceived(const QByteArray &line, bool fromStderr);
     void finished(const vibeml::sky::SkyResult &result);
 
 private:

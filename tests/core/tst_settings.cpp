@@ -124,7 +124,7 @@ private Q_SLOTS:
         QTest::newRow("truncated") << QByteArray("{\"version\": 1, \"settings\": {\"budget.monthly-usd\": 9");
         QTest::newRow("empty") << QByteArray();
         QTest::newRow("array") << QByteArray("[1, 2, 3]");
-        QTest::newRow("settings not an object") << QByteArray("{\"version\": 1, \"settings\": \"x\"}");
+        QTest::newRow("settings not an object") << QByteArray("{\"version\": 2, \"settings\": \"x\"}");
         QTest::newRow("too large") << QByteArray("{\"pad\": \"") + QByteArray(1100 * 1024, 'a') + QByteArray("\"}");
     }
 

@@ -52,6 +52,30 @@ private Q_SLOTS:
         QVERIFY(!settings.contains(QStringLiteral("default_gpu")));
     }
 
+    void renamesTheTeardownPolicies_data()
+    {
+        QTest::addColumn<QString>("before");
+        QTest::addColumn<QString>("after");
+        QTest::newRow("down") << QStringLiteral("down-when-finished") << QStringLiteral("down");
+        QTest::newRow("idle") << QStringLiteral("down-when-idle") << QStringLiteral("keep-minutes");
+        QTest::newRow("stop") << QStringLiteral("stop-when-idle") << QStringLiteral("keep-stopped");
+        QTest::newRow("unknown is kept for the loader to report") << QStringLiteral("explode") << QStringLiteral("explode");
+    }
+
+    void renamesTheTeardownPolicies()
+    {
+        QFETCH(QString, before);
+        QFETCH(QString, after);
+        const QJsonObject v1{{QStringLiteral("version"), 1},
+                             {QStringLiteral("settings"), QJsonObject{{QStringLiteral("cluster.teardown"), before},
+                                                                      {QStringLiteral("launch.gpu"), QStringLiteral("H100")}}}};
+        const QJsonObject upgraded = settingsmigrations::upgrade(v1, 1);
+        QCOMPARE(upgraded.value(QStringLiteral("version")).toInt(), 2);
+        const QJsonObject settings = upgraded.value(QStringLiteral("settings")).toObject();
+        QCOMPARE(settings.value(QStringLiteral("cluster.teardown")).toString(), after);
+        QCOMPARE(settings.value(QStringLiteral("launch.gpu")).toString(), QStringLiteral("H100"));
+    }
+
     void currentVersionIsLeftAlone()
     {
         const QJsonObject current{{QStringLiteral("version"), settingsschema::kCurrentVersion},

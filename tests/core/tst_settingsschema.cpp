@@ -55,7 +55,7 @@ private Q_SLOTS:
         QTest::newRow("idle below minimum") << "cluster.idle-minutes" << "4" << false << QVariant();
         QTest::newRow("idle fractional") << "cluster.idle-minutes" << "30.5" << false << QVariant();
         QTest::newRow("idle text") << "cluster.idle-minutes" << "half an hour" << false << QVariant();
-        QTest::newRow("teardown") << "cluster.teardown" << "stop-when-idle" << true << QVariant(QStringLiteral("stop-when-idle"));
+        QTest::newRow("teardown") << "cluster.teardown" << "keep-stopped" << true << QVariant(QStringLiteral("keep-stopped"));
         QTest::newRow("budget dollars") << "budget.monthly-usd" << "$250" << true << QVariant(250.0);
         QTest::newRow("budget cents") << "budget.per-job-usd" << " 12.75 " << true << QVariant(12.75);
         QTest::newRow("budget zero") << "budget.per-job-usd" << "0" << false << QVariant();

@@ -94,20 +94,20 @@ private Q_SLOTS:
         auto *idle = qobject_cast<QSpinBox *>(dialog.editor(SettingKey::AutostopIdleMinutes));
         idle->setValue(90);
         auto *teardown = qobject_cast<QComboBox *>(dialog.editor(SettingKey::TeardownPolicy));
-        teardown->setCurrentText(QStringLiteral("stop-when-idle"));
+        teardown->setCurrentText(QStringLiteral("keep-stopped"));
         QSignalSpy changed(&settings, &Settings::changed);
         auto *buttons = dialog.findChild<QDialogButtonBox *>();
         QTest::mouseClick(buttons->button(QDialogButtonBox::Ok), Qt::LeftButton);
         QCOMPARE(dialog.result(), int(QDialog::Accepted));
         QCOMPARE(settings.integer(SettingKey::AutostopIdleMinutes), 90);
-        QCOMPARE(settings.text(SettingKey::TeardownPolicy), QStringLiteral("stop-when-idle"));
+        QCOMPARE(settings.text(SettingKey::TeardownPolicy), QStringLiteral("keep-stopped"));
         QCOMPARE(changed.count(), 2);
 
         PreferencesDialog again(settings, secrets);
         again.restoreDefaults();
         QVERIFY(again.apply());
         QCOMPARE(settings.integer(SettingKey::AutostopIdleMinutes), 30);
-        QCOMPARE(settings.text(SettingKey::TeardownPolicy), QStringLiteral("down-when-finished"));
+        QCOMPARE(settings.text(SettingKey::TeardownPolicy), QStringLiteral("down"));
     }
 
     void secretsGoToTheKeychain()

@@ -11,7 +11,9 @@ from . import output as o
 PROCESS = ('hang', 'slow', 'crash_mid_output', 'garbage', 'non_utf8', 'huge_output')
 SERVER = ('version_mismatch', 'api_unreachable')
 CLOUD = ('credentials_disabled', 'no_capacity', 'quota', 'stuck_init', 'down_fails')
-KNOWN = PROCESS + SERVER + CLOUD
+# SIGKILL the process that ran sky (VibeML), as a crash or `kill -9` would, at a chosen moment.
+CALLER = ('kill_caller', 'kill_caller_midway', 'kill_caller_after')
+KNOWN = PROCESS + SERVER + CLOUD + CALLER
 
 API_URL = 'http://127.0.0.1:46580'
 
@@ -127,3 +129,10 @@ def crash(data):
         pass
     os.kill(os.getpid(), signal.SIGSEGV)
     os._exit(139)
+
+
+def kill_caller():
+    """SIGKILL our parent, the process that started this `sky` (the real CLI would carry on server-side)."""
+    parent = os.getppid()
+    if parent > 1:
+        os.kill(parent, signal.SIGKILL)

@@ -264,6 +264,11 @@ def main(argv):
 
     known_paths = [c.path for c in table] + [('version',), ('commit',)]
     ctx.faults = f.active(config, path, known_paths)
+    if 'kill_caller' in ctx.faults:
+        f.kill_caller()
+        return 1
+    if 'kill_caller_midway' in ctx.faults:
+        f.kill_caller()
     if 'slow' in ctx.faults:
         time.sleep(float(config.get('slow_seconds', 2.0)))
     if 'hang' in ctx.faults:
@@ -274,10 +279,12 @@ def main(argv):
     if 'huge_output' in ctx.faults:
         f.huge_output()
 
-    capture = bool(ctx.faults & {'crash_mid_output', 'non_utf8'})
+    capture = bool(ctx.faults & {'crash_mid_output', 'non_utf8', 'kill_caller_after'})
     if capture:
         o.OUT.start_capture()
     code = run(ctx, kind, command, values)
+    if 'kill_caller_after' in ctx.faults:
+        f.kill_caller()
     if capture:
         data = o.OUT.take_capture()
         if 'crash_mid_output' in ctx.faults:

@@ -1,0 +1,53 @@
+#pragma once
+
+#include <QObject>
+#include <QString>
+
+class QLocalServer;
+class QLocalSocket;
+
+namespace vibeml {
+
+// One VibeML window per user and settings folder. The first window listens on a local socket;
+// a second launch connects, asks it to come to the front and exits. Two windows would edit the
+// same settings and journal and race to tear down the same clusters, so a second window is
+// never useful. Blocking calls are used only in claim(), at start-up before any window exists.
+class SingleInstance : public QObject
+{
+    Q_OBJECT
+
+public:
+    enum class Role {
+        Primary, // we listen; activationRequested() fires when another launch pokes us
+        Secondary, // a running window answered and was asked to come forward: exit now
+        Unresponsive, // a window holds the name but did not answer in time: run without the name
+        Failed, // could not listen (e.g. socket path too long): run without the name
+    };
+
+    // serverName: an absolute socket path, as serverNameFor() builds it.
+    explicit SingleInstance(QString serverName, QObject *parent = nullptr);
+    ~SingleInstance() override;
+
+    // The socket for this user and this settings folder, in $XDG_RUNTIME_DIR (private to the
+    // user). Hashing the folder in lets separate profiles (and parallel tests) run side by side.
+    static QString serverNameFor(const QString &configDir);
+
+    // A window still starting answers once its event loop runs, so the default is generous.
+    Role claim(int answerTimeoutMs = 5000);
+    QString serverName() const { return m_serverName; }
+    QString errorString() const { return m_error; }
+
+Q_SIGNALS:
+    void activationRequested();
+
+private:
+    enum class Knock { Answered, NobodyThere, StaleSocket, NoAnswer };
+    Knock knock(int answerTimeoutMs);
+    void handleConnection(QLocalSocket *socket);
+
+    QString m_serverName;
+    QString m_error;
+    QLocalServer *m_server = nullptr;
+};
+
+} // namespace vibeml

@@ -1,0 +1,236 @@
+// Issue 9 item 1: log ingest throughput and memory, against the floor and the naive way.
+//
+// A realistic 200 MB training log (bench/common/TrainingLogGenerator) goes through the exact
+// pipeline the log view uses — LogFileTail (bounded reads per event-loop turn) → LogIngest
+// (UTF-8, '\r' collapse, ANSI → spans, error flags, the metrics parser) → the bounded
+// LogLineStore inside JobLogModel (rows announced once per 16 ms frame) → progress events to
+// chart points — compared in the same run with
+//   the floor: read() the file in the same 1 MiB chunks and find every '\n' with memchr, and
+//   the naive way: QPlainTextEdit::appendPlainText per line (shown, offscreen) on a slice.
+// Memory for 1 M retained lines is measured in a fresh child process: the store's own
+// accounting and the growth of the process's resident set.
+
+#include "BenchSupport.h"
+#include "TrainingLogGenerator.h"
+
+#include "joblog/JobLogModel.h"
+#include "joblog/LogFileTail.h"
+#include "joblog/LogIngest.h"
+#include "joblog/LogLineStore.h"
+
+#include <QApplication>
+#include <QDir>
+#include <QElapsedTimer>
+#include <QEventLoop>
+#include <QFile>
+#include <QFileInfo>
+#include <QPlainTextEdit>
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <cstring>
+#include <fcntl.h>
+#include <unistd.h>
+
+using namespace vibeml;
+using namespace vibeml::bench;
+
+namespace {
+
+constexpr qint64 kChunkBytes = qint64{1} << 20;
+constexpr qsizetype kRetainedForMemory = 1'000'000;
+constexpr int kNaiveLines = 20'000;
+
+struct Pass
+{
+    double seconds = 0;
+    qint64 lines = 0;
+};
+
+Pass floorPass(const QString &path)
+{
+    const int fd = ::open(QFile::encodeName(path).constData(), O_RDONLY);
+    std::vector<char> buffer(static_cast<size_t>(kChunkBytes));
+    Pass pass;
+    QElapsedTimer timer;
+    timer.start();
+    for (;;) {
+        const ssize_t got = ::read(fd, buffer.data(), buffer.size());
+        if (got <= 0)
+            break;
+        const char *at = buffer.data();
+        const char *const end = at + got;
+        while ((at = static_cast<const char *>(std::memchr(at, '\n', static_cast<size_t>(end - at))))) {
+            ++pass.lines;
+            ++at;
+        }
+    }
+    pass.seconds = timer.nsecsElapsed() / 1e9;
+    ::close(fd);
+    return pass;
+}
+
+Pass pipelinePass(const QString &path, qint64 size, qint64 *pointsOut)
+{
+    JobLogModel model; // the GUI's default scrollback
+    joblog::LogFileTail tail;
+    qint64 points = 0;
+    QObject::connect(&tail, &joblog::LogFileTail::bytesRead, &model, [&model](const QByteArray &bytes) { model.appendBytes(bytes); });
+    QObject::connect(&model, &JobLogModel::progressEvents, &model, [&points](const QList<jobs::ProgressEvent> &events) {
+        for (const jobs::ProgressEvent &event : events)
+            points += joblog::metricPoint(event) ? 1 : 0;
+    });
+    QEventLoop loop;
+    QObject::connect(&tail, &joblog::LogFileTail::caughtUp, &loop, [&] {
+        if (tail.position() >= size)
+            loop.quit();
+    });
+    QElapsedTimer timer;
+    timer.start();
+    tail.setPath(path);
+    loop.exec();
+    model.finishInput();
+    Pass pass;
+    pass.seconds = timer.nsecsElapsed() / 1e9;
+    pass.lines = model.totalLines();
+    *pointsOut = points;
+    if (model.rowCount() != std::min<qint64>(model.maxLines(), pass.lines))
+        note(QStringLiteral("pipeline: unexpected row count %1").arg(model.rowCount()));
+    return pass;
+}
+
+double naivePass(const QList<QByteArray> &slice)
+{
+    QPlainTextEdit edit;
+    edit.resize(1000, 700);
+    edit.show();
+    if (!QTest::qWaitForWindowExposed(&edit))
+        note(QStringLiteral("naive: window not exposed"));
+    QElapsedTimer timer;
+    timer.start();
+    for (const QByteArray &line : slice)
+        edit.appendPlainText(QString::fromUtf8(line));
+    QCoreApplication::processEvents(); // and show the result once
+    return timer.nsecsElapsed() / 1e9;
+}
+
+int memoryChild(const QString &path)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly))
+        return 1;
+    QByteArray buffer(kChunkBytes, Qt::Uninitialized);
+    const qint64 before = residentBytes();
+    auto store = std::make_unique<joblog::LogLineStore>(kRetainedForMemory);
+    {
+        joblog::LogIngest ingest(*store);
+        for (qint64 got; (got = file.read(buffer.data(), kChunkBytes)) > 0;) {
+            ingest.feed(QByteArrayView(buffer.constData(), got));
+            ingest.takeEvents();
+            store->commit();
+        }
+        ingest.finish();
+        store->commit();
+    }
+    const qint64 after = residentBytes();
+    std::printf("MEMORY %lld %lld %lld %lld\n", static_cast<long long>(store->size()), static_cast<long long>(store->textBytes()),
+                static_cast<long long>(store->memoryBytes()), static_cast<long long>(after - before));
+    return 0;
+}
+
+void reportMemory(const QString &what, double bytes, double lines, double text)
+{
+    const double budget = 1.3 * text + 16 * lines;
+    const double perLine = (bytes - text) / lines;
+    reportResult(QStringLiteral("Memory, %L1 retained lines: %2").arg(qint64(lines)).arg(what),
+                 QStringLiteral("%1 for %2 of text (%3 B/line over the text)").arg(megabytes(bytes), megabytes(text)).arg(perLine, 0, 'f', 1),
+                 QStringLiteral("≤ 1.3 × text + 16 B/line = %1").arg(megabytes(budget)), bytes <= budget);
+}
+
+} // namespace
+
+int main(int argc, char *argv[])
+{
+    if (argc == 3 && std::strcmp(argv[1], "--memory-child") == 0)
+        return memoryChild(QString::fromLocal8Bit(argv[2]));
+    const bool profiling = argc == 2 && std::strcmp(argv[1], "--profile-pipeline") == 0; // only the pipeline, once
+    if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
+        qputenv("QT_QPA_PLATFORM", "offscreen");
+    QApplication application(argc, argv);
+
+    const qint64 megabytesWanted = qEnvironmentVariableIsSet("VIBEML_BENCH_LOG_MB") ? qEnvironmentVariableIntValue("VIBEML_BENCH_LOG_MB") : 200;
+    QTemporaryDir dir(QDir::tempPath() + QStringLiteral("/vibeml-bench-XXXXXX"));
+    // VIBEML_BENCH_LOG_FILE: reuse a log generated before (for profiling the pipeline alone).
+    const QString reused = qEnvironmentVariable("VIBEML_BENCH_LOG_FILE");
+    const QString path = QFileInfo::exists(reused) ? reused : dir.filePath(QStringLiteral("train.log"));
+    const qint64 lines = path == reused ? floorPass(path).lines : TrainingLogGenerator::writeFile(path, megabytesWanted * 1'000'000);
+    const qint64 size = QFileInfo(path).size();
+    if (lines <= 0)
+        return 1;
+    note(QStringLiteral("log ingest: %1 lines, %2 in %3").arg(lines).arg(megabytes(double(size))).arg(path));
+
+    floorPass(path); // into the page cache, for every contender alike
+    if (profiling) {
+        qint64 points = 0;
+        const Pass pass = pipelinePass(path, size, &points);
+        note(QStringLiteral("pipeline: %1 s").arg(pass.seconds, 0, 'f', 3));
+        return 0;
+    }
+    std::vector<double> floorRates, pipelineRates, pipelineLineRates;
+    qint64 points = 0;
+    for (int run = 0; run < runs(); ++run) {
+        const Pass floor = floorPass(path);
+        const Pass pipeline = pipelinePass(path, size, &points);
+        floorRates.push_back(double(size) / floor.seconds);
+        pipelineRates.push_back(double(size) / pipeline.seconds);
+        pipelineLineRates.push_back(double(pipeline.lines) / pipeline.seconds);
+        note(QStringLiteral("  run %1: floor %2 s, pipeline %3 s (%4 lines, %5 chart points)")
+                 .arg(run + 1).arg(floor.seconds, 0, 'f', 3).arg(pipeline.seconds, 0, 'f', 3).arg(pipeline.lines).arg(points));
+    }
+
+    QFile file(path);
+    file.open(QIODevice::ReadOnly);
+    QList<QByteArray> slice;
+    qint64 sliceBytes = 0;
+    while (slice.size() < kNaiveLines && !file.atEnd()) {
+        QByteArray line = file.readLine();
+        sliceBytes += line.size();
+        line.chop(1);
+        slice.append(line);
+    }
+    std::vector<double> naiveRates;
+    for (int run = 0; run < runs(); ++run) {
+        const double seconds = naivePass(slice);
+        naiveRates.push_back(double(sliceBytes) / seconds);
+        note(QStringLiteral("  run %1: naive %2 s for %3 lines").arg(run + 1).arg(seconds, 0, 'f', 3).arg(slice.size()));
+    }
+
+    const double floorRate = median(floorRates);
+    const double pipelineRate = median(pipelineRates);
+    const double naiveRate = median(naiveRates);
+    const double ofFloor = pipelineRate / floorRate;
+    reportResult(QStringLiteral("Log ingest, 200 MB: GUI pipeline vs floor (read + memchr)"),
+                 QStringLiteral("%1/s vs %2/s = %3 %").arg(megabytes(pipelineRate, 0), megabytes(floorRate, 0)).arg(100 * ofFloor, 0, 'f', 0),
+                 QStringLiteral("≥ 25 %"), ofFloor >= 0.25);
+    reportInfo(QStringLiteral("Log ingest, 200 MB: lines through the GUI pipeline"),
+               QStringLiteral("%L1 lines/s").arg(qint64(median(pipelineLineRates))),
+               QStringLiteral("%L1 lines, %2 chart points").arg(lines).arg(points));
+    reportResult(QStringLiteral("Log ingest: GUI pipeline vs naive appendPlainText per line"),
+                 QStringLiteral("%1/s vs %2/s = %3×").arg(megabytes(pipelineRate, 0), megabytes(naiveRate, 2)).arg(pipelineRate / naiveRate, 0, 'f', 0),
+                 QStringLiteral("≥ 20× (naive: extrapolated from a %L1-line slice)").arg(slice.size()), pipelineRate >= 20 * naiveRate);
+
+    QProcess child;
+    child.start(QCoreApplication::applicationFilePath(), {QStringLiteral("--memory-child"), path});
+    child.waitForFinished(600'000);
+    const QList<QByteArray> memory = child.readAllStandardOutput().trimmed().split(' ');
+    if (memory.size() != 5 || memory.first() != "MEMORY") {
+        reportResult(QStringLiteral("Memory, 1 M retained lines"), QStringLiteral("no measurement"), QString(), false);
+        return 1;
+    }
+    const double retained = memory.at(1).toDouble();
+    const double text = memory.at(2).toDouble();
+    reportMemory(QStringLiteral("the store's accounting"), memory.at(3).toDouble(), retained, text);
+    reportMemory(QStringLiteral("resident set growth"), memory.at(4).toDouble(), retained, text);
+    return 0;
+}

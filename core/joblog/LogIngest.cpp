@@ -1,0 +1,197 @@
+#include "joblog/LogIngest.h"
+
+#include "joblog/LineScan.h"
+
+#include <QString>
+
+#include <cstring>
+#include <utility>
+
+namespace vibeml::joblog {
+namespace {
+
+constexpr char kEscape = '\x1b';
+
+// SkyPilot's "(setup pid=2841) " / "(task, pid=3012) " in front of a line; 0 when there is none.
+qsizetype skyPrefixLength(QByteArrayView line)
+{
+    constexpr qsizetype kLongestPrefix = 160;
+    if (line.isEmpty() || line.front() != '(')
+        return 0;
+    const qsizetype close = line.first(std::min(line.size(), kLongestPrefix)).indexOf(") ");
+    if (close < 2)
+        return 0;
+    const QByteArrayView inside = line.sliced(1, close - 1);
+    const qsizetype pid = inside.lastIndexOf("pid=");
+    if (pid < 0 || pid + 4 == inside.size())
+        return 0;
+    for (const char c : inside.sliced(pid + 4)) {
+        if (c < '0' || c > '9')
+            return 0;
+    }
+    return close + 2;
+}
+
+qsizetype utf8Boundary(QByteArrayView text, qsizetype at)
+{
+    while (at > 0 && (static_cast<uchar>(text[at]) & 0xc0) == 0x80)
+        --at;
+    return at;
+}
+
+} // namespace
+
+bool looksLikeError(QByteArrayView text)
+{
+    return scanLine(text).looksLikeError;
+}
+
+std::optional<jobs::MetricPoint> metricPoint(const jobs::ProgressEvent &event)
+{
+    using Kind = jobs::ProgressEvent::Kind;
+    if (!event.step)
+        return std::nullopt;
+    jobs::MetricPoint point;
+    point.step = *event.step;
+    point.time = event.time;
+    if (event.kind == Kind::Progress && (event.loss || event.learningRate)) {
+        point.loss = event.loss;
+        point.learningRate = event.learningRate;
+        return point;
+    }
+    if (event.kind == Kind::Eval && event.evalLoss) {
+        point.evalLoss = event.evalLoss;
+        return point;
+    }
+    return std::nullopt;
+}
+
+LogIngest::LogIngest(LineSink &sink) : m_sink(sink) {}
+
+void LogIngest::feed(QByteArrayView bytes)
+{
+    const char *at = bytes.data();
+    const char *const end = at + bytes.size();
+    if (!m_pending.isEmpty() && at < end) {
+        const auto *newline = static_cast<const char *>(std::memchr(at, '\n', static_cast<size_t>(end - at)));
+        if (!newline) {
+            m_pending.append(at, end - at);
+            shortenPending();
+            return;
+        }
+        m_pending.append(at, newline - at);
+        processLine(m_pending);
+        m_pending.clear();
+        at = newline + 1;
+    }
+    while (at < end) {
+        const auto *newline = static_cast<const char *>(std::memchr(at, '\n', static_cast<size_t>(end - at)));
+        if (!newline) {
+            m_pending = QByteArray(at, end - at);
+            shortenPending();
+            return;
+        }
+        processLine(QByteArrayView(at, newline - at));
+        at = newline + 1;
+    }
+}
+
+void LogIngest::finish()
+{
+    if (m_pending.isEmpty())
+        return;
+    processLine(m_pending);
+    m_pending.clear();
+}
+
+void LogIngest::reset()
+{
+    m_pending.clear();
+    m_style = {};
+    m_events.clear();
+}
+
+QList<jobs::ProgressEvent> LogIngest::takeEvents()
+{
+    return std::exchange(m_events, {});
+}
+
+void LogIngest::shortenPending()
+{
+    while (m_pending.size() > kMaxPendingBytes) {
+        QByteArrayView pending(m_pending);
+        qsizetype end = pending.size();
+        while (end > 0 && pending[end - 1] == '\r')
+            --end;
+        const qsizetype carriage = pending.first(end).lastIndexOf('\r');
+        const qsizetype prefix = skyPrefixLength(pending.first(std::max<qsizetype>(carriage, 0)));
+        if (carriage > prefix) {
+            // Only the last redraw will be seen; keep the colour changes of the ones before it,
+            // and SkyPilot's prefix.
+            applySgrSequences(pending.sliced(prefix, carriage - prefix), m_style);
+            m_pending.remove(prefix, carriage - prefix);
+            continue;
+        }
+        const qsizetype cut = std::max<qsizetype>(1, utf8Boundary(pending, kMaxPendingBytes));
+        processLine(pending.first(cut));
+        m_pending.remove(0, cut);
+    }
+}
+
+void LogIngest::processLine(QByteArrayView raw)
+{
+    ++m_lines;
+    // '\r' redraws: a terminal shows what follows the last '\r' (a trailing one, as in CRLF,
+    // blanks nothing); colours set by the overwritten redraws still apply.
+    qsizetype end = raw.size();
+    while (end > 0 && raw[end - 1] == '\r')
+        --end;
+    raw = raw.first(end);
+    if (const void *carriage = end ? memrchr(raw.data(), '\r', static_cast<size_t>(end)) : nullptr) {
+        const qsizetype at = static_cast<const char *>(carriage) - raw.data();
+        const QByteArrayView overwritten = raw.first(at);
+        if (std::memchr(overwritten.data(), kEscape, static_cast<size_t>(at)))
+            applySgrSequences(overwritten, m_style);
+        // SkyPilot prefixes the line once, before the first redraw: keep saying who printed it.
+        const qsizetype prefix = skyPrefixLength(overwritten);
+        const QByteArrayView shown = raw.sliced(at + 1);
+        if (prefix > 0 && !shown.startsWith(raw.first(prefix))) {
+            m_joined.clear();
+            m_joined.append(raw.first(prefix)).append(shown);
+            raw = m_joined;
+        } else {
+            raw = shown;
+        }
+    }
+
+    LineScan scan = scanLine(raw);
+    QByteArray repaired;
+    if (scan.hasNonAscii && !raw.isValidUtf8()) {
+        repaired = QString::fromUtf8(raw).toUtf8(); // each invalid sequence becomes U+FFFD
+        raw = repaired;
+    }
+
+    QByteArrayView text = raw;
+    std::span<const StyleSpan> spans;
+    if (scan.hasControls || !m_style.isPlain()) {
+        m_text.clear();
+        m_spans.clear();
+        renderTerminalLine(raw, m_style, m_text, m_spans);
+        text = QByteArrayView(m_text.data(), static_cast<qsizetype>(m_text.size()));
+        spans = m_spans;
+        scan = scanLine(text); // errors and progress are judged on what is shown
+    }
+
+    quint8 flags = scan.looksLikeError ? ErrorLine : 0;
+    if (scan.hasProgressMarker) {
+        if (std::optional<jobs::ProgressEvent> event = jobs::parseProgressLine(QString::fromUtf8(text))) {
+            flags |= ProgressLine;
+            if (event->kind == jobs::ProgressEvent::Kind::Error)
+                flags |= ErrorLine;
+            m_events.append(std::move(*event));
+        }
+    }
+    m_sink.appendLine(text, flags, spans);
+}
+
+} // namespace vibeml::joblog

@@ -1,0 +1,65 @@
+#pragma once
+
+#include "joblog/AnsiText.h"
+#include "joblog/LogLineStore.h"
+#include "joblog/MetricPoint.h"
+#include "jobs/TrainingProgress.h"
+
+#include <QByteArray>
+#include <QList>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+// The ingest pipeline of the live log view: raw bytes of `sky logs --follow` output, in pieces of
+// any size, become finished lines in a LineSink (normally the LogLineStore):
+//   split at '\n' → collapse '\r' redraws (to the last one, after SkyPilot's "(task, pid=N) "
+//   prefix) → repair invalid UTF-8 → ANSI SGR to colour spans → flag error lines → parse the
+//   script's progress lines (the metrics parser).
+// A '\n' byte never occurs inside a UTF-8 sequence, so splitting bytes at '\n' and keeping the
+// unfinished line until its '\n' arrives decodes a multi-byte character cut by a read boundary
+// exactly as a stateful decoder would.
+namespace vibeml::joblog {
+
+class LogIngest
+{
+public:
+    // An unfinished line longer than this is shortened: '\r' redraws before its last '\r' are
+    // dropped, or, without any, it is cut into a line of its own.
+    static constexpr qsizetype kMaxPendingBytes = qsizetype{1} << 20;
+
+    explicit LogIngest(LineSink &sink);
+
+    void feed(QByteArrayView bytes);
+    void finish();  // the end of the input: an unfinished last line counts as a line
+    void reset();   // a new input: forget the unfinished line and the colour state
+
+    qsizetype pendingBytes() const { return m_pending.size(); }
+    qint64 linesIngested() const { return m_lines; }
+
+    // The script's progress events seen since the last call, in log order.
+    QList<jobs::ProgressEvent> takeEvents();
+    bool hasEvents() const { return !m_events.isEmpty(); }
+
+private:
+    void processLine(QByteArrayView raw);
+    void shortenPending();
+
+    LineSink &m_sink;
+    QByteArray m_pending;
+    TextStyle m_style;
+    QByteArray m_joined;           // scratch: a SkyPilot prefix + the last redraw
+    std::string m_text;            // scratch: a rendered line
+    std::vector<StyleSpan> m_spans; // scratch: its spans
+    QList<jobs::ProgressEvent> m_events;
+    qint64 m_lines = 0;
+};
+
+// What an error line looks like: a Python traceback header, "ERROR" or "Error:" (visible text).
+bool looksLikeError(QByteArrayView text);
+
+// The chart's point for a progress or eval event that carries a step; nullopt for other events.
+std::optional<jobs::MetricPoint> metricPoint(const jobs::ProgressEvent &event);
+
+} // namespace vibeml::joblog

@@ -1,0 +1,116 @@
+#pragma once
+
+#include "joblog/AnsiText.h"
+#include "joblog/LogSearch.h"
+
+#include <QByteArrayView>
+
+#include <deque>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+// The retained part of a job's log (the full log stays on disk), compact enough to keep hundreds
+// of thousands of lines: the text of every line back to back in large UTF-8 blocks, a 4-byte end
+// offset and a flag byte per line, and colour spans only for the lines that have colour.
+namespace vibeml::joblog {
+
+enum LineFlag : quint8 {
+    ErrorLine = 0x01,    // a traceback, "ERROR", "Error:", or the script's error event
+    ProgressLine = 0x02, // the script's "@@VIBEML@@ {json}" progress line
+};
+
+struct LogLine
+{
+    QByteArrayView text; // valid UTF-8, no escape sequences, no line break
+    std::span<const StyleSpan> spans;
+    quint8 flags = 0;
+
+    bool isError() const { return (flags & ErrorLine) != 0; }
+};
+
+// Receives finished lines; LogIngest writes to one.
+class LineSink
+{
+public:
+    virtual ~LineSink() = default;
+    virtual void appendLine(QByteArrayView text, quint8 flags, std::span<const StyleSpan> spans) = 0;
+};
+
+// Lines arrive "staged" and become rows only when published, so a model can announce the change
+// first: removeFrontRows(overflowRows()) (beginRemoveRows), then publish() (beginInsertRows). Rows
+// beyond the cap leave from the front. Row numbers count retained, published lines from 0.
+class LogLineStore final : public LineSink
+{
+public:
+    static constexpr qsizetype kDefaultMaxLines = 200'000;
+
+    explicit LogLineStore(qsizetype maxLines = kDefaultMaxLines);
+
+    void appendLine(QByteArrayView text, quint8 flags, std::span<const StyleSpan> spans = {}) override;
+    qsizetype stagedCount() const { return m_staged; }
+
+    qsizetype overflowRows() const; // published rows that must leave so the staged lines fit
+    void removeFrontRows(qsizetype count);
+    qsizetype publishableCount() const; // rows publish() will add
+    qsizetype publish();                // returns the number of rows added
+    void commit();                      // both steps, for callers without a model
+
+    qsizetype size() const { return m_published; }
+    LogLine line(qsizetype row) const;
+    qint64 lineNumber(qsizetype row) const { return m_begin + row + 1; } // 1-based, in the whole log
+    qint64 totalLines() const { return m_end; }                          // every line ever appended
+    qint64 droppedLines() const { return m_begin; }
+
+    qsizetype maxLines() const { return m_maxLines; }
+    void setMaxLines(qsizetype maxLines); // takes effect at the next publish
+
+    qint64 errorLineCount() const { return m_errorsSeen; } // every error line, dropped ones too
+    std::optional<qsizetype> firstErrorRow() const;
+    std::optional<qsizetype> nextErrorRow(qsizetype afterRow) const;
+
+    // The next row (after `fromRow` forward, before it backward) whose text matches, wrapping
+    // around once when asked; fromRow may be -1 / size() to start at either end.
+    std::optional<qsizetype> find(const TextMatcher &matcher, qsizetype fromRow, SearchDirection direction,
+                                  bool wrap = true) const;
+
+    qint64 textBytes() const { return m_textBytes; } // UTF-8 bytes of the retained lines
+    qint64 memoryBytes() const;                      // everything the store holds, spare capacity too
+    qsizetype longestLine() const { return m_longestLine; } // bytes; grows only, until clear()
+
+    void clear();
+
+private:
+    struct Chunk
+    {
+        qint64 first = 0; // absolute index of the chunk's first line
+        std::string text;
+        std::vector<quint32> ends; // end offset of each line in text
+        std::vector<quint8> flags;
+        std::vector<quint32> spanLines; // line (chunk-relative) of each span, ascending
+        std::vector<StyleSpan> spans;
+
+        qint64 end() const { return first + static_cast<qint64>(ends.size()); }
+        void seal();
+    };
+
+    const Chunk &chunkFor(qint64 absolute) const;
+    LogLine lineAt(const Chunk &chunk, qsizetype local) const;
+    void dropFront(qint64 count);
+    Chunk &writableChunk(qsizetype textSize);
+
+    std::deque<Chunk> m_chunks;
+    std::deque<qint64> m_errors; // absolute indices of retained error lines
+    qint64 m_begin = 0;          // absolute index of row 0
+    qint64 m_end = 0;            // absolute index past the last staged line
+    qsizetype m_published = 0;
+    qsizetype m_staged = 0;
+    qsizetype m_maxLines;
+    qint64 m_errorsSeen = 0;
+    qint64 m_textBytes = 0;
+    qsizetype m_longestLine = 0;
+    size_t m_lastChunkBytes = 0;
+};
+
+} // namespace vibeml::joblog

@@ -1,0 +1,231 @@
+#include "joblog/LogIngest.h"
+
+#include "TestSupport.h"
+
+using namespace vibeml;
+using namespace vibeml::joblog;
+
+namespace {
+
+// Everything the ingest produced, published, as plain strings.
+QStringList texts(const LogLineStore &store)
+{
+    QStringList lines;
+    for (qsizetype row = 0; row < store.size(); ++row)
+        lines.append(QString::fromUtf8(store.line(row).text));
+    return lines;
+}
+
+QStringList ingestAll(const QByteArray &bytes, qsizetype pieceSize)
+{
+    LogLineStore store;
+    LogIngest ingest(store);
+    for (qsizetype at = 0; at < bytes.size(); at += pieceSize)
+        ingest.feed(QByteArrayView(bytes).sliced(at, std::min(pieceSize, bytes.size() - at)));
+    ingest.finish();
+    store.commit();
+    return texts(store);
+}
+
+} // namespace
+
+class TestLogIngest : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void readBoundariesChangeNothing()
+    {
+        // Multi-byte characters, escape sequences and '\r' redraws cut at every possible place.
+        const QByteArray log = QByteArray("(setup pid=1) \x1b[31m━━━\x1b[0m 10%\r\x1b[31m━━━━━━\x1b[0m 100%\n"
+                                          "naïve “quotes” ✓\r\n"
+                                          "\x1b[33mWARNING\x1b[0m: éé\n"
+                                          "tail without newline ü");
+        const QStringList whole = ingestAll(log, log.size());
+        QCOMPARE(whole,
+                 QStringList({QStringLiteral("(setup pid=1) ━━━━━━ 100%"), QStringLiteral("naïve “quotes” ✓"),
+                              QStringLiteral("WARNING: éé"), QStringLiteral("tail without newline ü")}));
+        for (qsizetype piece : {1, 2, 3, 5, 7, 64})
+            QCOMPARE(ingestAll(log, piece), whole);
+    }
+
+    void carriageReturnsCollapse_data()
+    {
+        QTest::addColumn<QByteArray>("line");
+        QTest::addColumn<QString>("shown");
+        QTest::newRow("tqdm") << QByteArray(" 10%|█ | 1/10\r 20%|██ | 2/10\r100%|████| 10/10") << QStringLiteral("100%|████| 10/10");
+        QTest::newRow("crlf") << QByteArray("windows line\r") << QStringLiteral("windows line");
+        QTest::newRow("redraw then crlf") << QByteArray("a\rbb\r") << QStringLiteral("bb");
+        QTest::newRow("only cr") << QByteArray("\r\r") << QString();
+    }
+
+    void carriageReturnsCollapse()
+    {
+        QFETCH(QByteArray, line);
+        QFETCH(QString, shown);
+        QCOMPARE(ingestAll(line + '\n', 4096), QStringList{shown});
+    }
+
+    void colourSetBeforeARedrawStillApplies()
+    {
+        LogLineStore store;
+        LogIngest ingest(store);
+        ingest.feed("\x1b[32mloading 10%\rloading 100%\x1b[0m\n");
+        store.commit();
+        const LogLine line = store.line(0);
+        QCOMPARE(line.text.toByteArray(), QByteArray("loading 100%"));
+        QCOMPARE(line.spans.size(), size_t{1});
+        QCOMPARE(line.spans[0].length, 12u);
+        QCOMPARE(line.spans[0].style.foreground, TextColor::indexed(2));
+    }
+
+    void invalidUtf8IsReplacedNotDropped()
+    {
+        LogLineStore store;
+        LogIngest ingest(store);
+        ingest.feed(QByteArray("bad \xff\xfe bytes \xe2\x82 end\n"));
+        store.commit();
+        const LogLine line = store.line(0);
+        QVERIFY(line.text.isValidUtf8());
+        const QString text = QString::fromUtf8(line.text);
+        QVERIFY(text.startsWith(QStringLiteral("bad ")));
+        QVERIFY(text.endsWith(QStringLiteral(" end")));
+        QVERIFY(text.contains(QChar::ReplacementCharacter));
+        QVERIFY(text.contains(QStringLiteral(" bytes ")));
+    }
+
+    void realRunLog()
+    {
+        // What the fake `sky logs` prints for a failed run (tests/data/joblog/README.md).
+        const QByteArray log = test::readFile(test::dataPath(QStringLiteral("joblog/failed-run.log")));
+        QVERIFY(!log.isEmpty());
+        LogLineStore store;
+        LogIngest ingest(store);
+        ingest.feed(log);
+        store.commit();
+        QCOMPARE(store.size(), log.count('\n'));
+        QCOMPARE(ingest.linesIngested(), qint64(log.count('\n')));
+
+        for (qsizetype row = 0; row < store.size(); ++row) {
+            const LogLine line = store.line(row);
+            QVERIFY2(!line.text.contains('\x1b') && !line.text.contains('\r'), line.text.toByteArray().constData());
+        }
+        const QStringList lines = texts(store);
+        QVERIFY(lines.at(2).endsWith(QStringLiteral("906.4/906.4 MB 180.2 MB/s eta 0:00:00"))); // last redraw
+        QVERIFY(!store.line(2).spans.empty());                        // in colour
+        QVERIFY(lines.at(6).endsWith(QStringLiteral("2/2 [00:04<00:00, 2.41s/it]")));
+        // SkyPilot's prefix stays in front of the last redraw.
+        QVERIFY(lines.at(2).startsWith(QStringLiteral("(setup pid=2841)    ━")));
+        QVERIFY(lines.at(6).startsWith(QStringLiteral("(vibeml-qwen-x7k2p9, pid=3012) Loading checkpoint shards: 100%")));
+
+        // Error lines: the error event, the traceback header, the exception, SkyPilot's ERROR line.
+        QCOMPARE(store.errorLineCount(), qint64(4));
+        const std::optional<qsizetype> first = store.firstErrorRow();
+        QVERIFY(first);
+        QVERIFY(lines.at(*first).contains(QStringLiteral("\"event\": \"error\"")));
+        QVERIFY(lines.at(*store.nextErrorRow(*first)).endsWith(QStringLiteral("Traceback (most recent call last):")));
+        QVERIFY(store.line(*first).flags & ProgressLine);
+
+        // The metrics parser: every progress line, in order.
+        const QList<jobs::ProgressEvent> events = ingest.takeEvents();
+        QCOMPARE(events.size(), 8);
+        QCOMPARE(events.first().kind, jobs::ProgressEvent::Kind::Start);
+        QCOMPARE(events.last().kind, jobs::ProgressEvent::Kind::Error);
+        QList<jobs::MetricPoint> points;
+        for (const jobs::ProgressEvent &event : events) {
+            if (const std::optional<jobs::MetricPoint> point = metricPoint(event))
+                points.append(*point);
+        }
+        QCOMPARE(points.size(), 5);
+        QCOMPARE(points.first().step, qint64(10));
+        QCOMPARE(points.first().loss.value_or(0), 1.5992);
+        QCOMPARE(points.first().learningRate.value_or(0), 0.000193969);
+        QCOMPARE(points.last().step, qint64(50));
+        QVERIFY(ingest.takeEvents().isEmpty());
+    }
+
+    void errorsAreRecognised_data()
+    {
+        QTest::addColumn<QByteArray>("line");
+        QTest::addColumn<bool>("error");
+        QTest::newRow("traceback") << QByteArray("(t, pid=1) Traceback (most recent call last):") << true;
+        QTest::newRow("ERROR") << QByteArray("\x1b[31mERROR: Job 3 failed\x1b[0m") << true;
+        QTest::newRow("exception") << QByteArray("ValueError: bad column") << true;
+        QTest::newRow("error event") << QByteArray("(t, pid=1) @@VIBEML@@ {\"event\": \"error\", \"kind\": \"data\"}") << true;
+        QTest::newRow("progress") << QByteArray("(t, pid=1) @@VIBEML@@ {\"event\": \"progress\", \"step\": 3}") << false;
+        QTest::newRow("warning") << QByteArray("WARNING: Running pip as root") << false;
+        QTest::newRow("error word") << QByteArray("{'loss': 0.3, 'error_rate': 0.1}") << false;
+    }
+
+    void errorsAreRecognised()
+    {
+        QFETCH(QByteArray, line);
+        QFETCH(bool, error);
+        LogLineStore store;
+        LogIngest ingest(store);
+        ingest.feed(QByteArray(line + '\n'));
+        store.commit();
+        QCOMPARE(store.line(0).isError(), error);
+        QCOMPARE(store.errorLineCount(), qint64(error ? 1 : 0));
+    }
+
+    void unfinishedLineWaitsForItsEnd()
+    {
+        LogLineStore store;
+        LogIngest ingest(store);
+        ingest.feed("first\nsecond half");
+        store.commit();
+        QCOMPARE(texts(store), QStringList{QStringLiteral("first")});
+        QCOMPARE(ingest.pendingBytes(), qsizetype(11));
+        ingest.feed(" and the rest\n");
+        store.commit();
+        QCOMPARE(texts(store), QStringList({QStringLiteral("first"), QStringLiteral("second half and the rest")}));
+        ingest.feed("no newline at the end");
+        ingest.finish();
+        store.commit();
+        QCOMPARE(store.size(), qsizetype(3));
+        QCOMPARE(ingest.pendingBytes(), qsizetype(0));
+    }
+
+    void endlessRedrawsStayBounded()
+    {
+        // A progress bar redrawn forever without a newline must not grow memory without bound.
+        LogLineStore store;
+        LogIngest ingest(store);
+        const QByteArray redraw = QByteArray("\r\x1b[36m") + QByteArray(60, '#') + "\x1b[0m";
+        ingest.feed("(setup pid=7) ");
+        for (int i = 0; i < 40000; ++i)
+            ingest.feed(redraw);
+        QVERIFY(ingest.pendingBytes() <= LogIngest::kMaxPendingBytes + redraw.size());
+        ingest.feed("\n");
+        store.commit();
+        QCOMPARE(texts(store), QStringList{QStringLiteral("(setup pid=7) ") + QString(60, QLatin1Char('#'))});
+        QCOMPARE(store.line(0).spans.size(), size_t{1});
+        QCOMPARE(store.line(0).spans[0].start, 14u);
+
+        // Without any '\r' a giant line is cut into pieces instead.
+        ingest.feed(QByteArray(3 * LogIngest::kMaxPendingBytes, 'x'));
+        QVERIFY(ingest.pendingBytes() <= LogIngest::kMaxPendingBytes);
+        ingest.finish();
+        store.commit();
+        qsizetype total = 0;
+        for (qsizetype row = 1; row < store.size(); ++row)
+            total += store.line(row).text.size();
+        QCOMPARE(total, 3 * LogIngest::kMaxPendingBytes);
+    }
+
+    void resetForgetsTheUnfinishedLineAndColour()
+    {
+        LogLineStore store;
+        LogIngest ingest(store);
+        ingest.feed("\x1b[31mred and unfinished");
+        ingest.reset();
+        ingest.feed("fresh\n");
+        store.commit();
+        QCOMPARE(texts(store), QStringList{QStringLiteral("fresh")});
+        QVERIFY(store.line(0).spans.empty());
+    }
+};
+
+VIBEML_TEST_MAIN_CORE(TestLogIngest)
+#include "tst_logingest.moc"

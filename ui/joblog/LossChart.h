@@ -1,0 +1,61 @@
+#pragma once
+
+#include "joblog/MetricPoint.h"
+
+#include <QList>
+#include <QWidget>
+
+class QChart;
+class QChartView;
+class QLabel;
+class QLineSeries;
+class QScatterSeries;
+class QStackedLayout;
+class QValueAxis;
+
+namespace vibeml {
+
+// The training curve of a running job: loss (and eval loss as points) on the left axis, the
+// learning rate on the right one, against the step. The chart is built once; new points are
+// appended in batches and the axes grow to fit.
+class LossChart : public QWidget
+{
+    Q_OBJECT
+
+public:
+    explicit LossChart(QWidget *parent = nullptr);
+
+    void setPoints(const QList<vibeml::jobs::MetricPoint> &points);
+    void appendPoint(const vibeml::jobs::MetricPoint &point);
+    void appendPoints(const QList<vibeml::jobs::MetricPoint> &points);
+    void clear();
+
+    QLineSeries *lossSeries() const { return m_loss; }
+    QLineSeries *learningRateSeries() const { return m_learningRate; }
+    QScatterSeries *evalLossSeries() const { return m_evalLoss; }
+    QValueAxis *stepAxis() const { return m_stepAxis; }
+    bool isShowingChart() const;
+
+protected:
+    void changeEvent(QEvent *event) override;
+
+private:
+    void fitAxes();
+    void applyPalette();
+
+    QChart *m_chart;
+    QChartView *m_view;
+    QLabel *m_placeholder;
+    QStackedLayout *m_stack;
+    QLineSeries *m_loss;
+    QLineSeries *m_learningRate;
+    QScatterSeries *m_evalLoss;
+    QValueAxis *m_stepAxis;
+    QValueAxis *m_lossAxis;
+    QValueAxis *m_rateAxis;
+    qint64 m_maxStep = 0;
+    double m_maxLoss = 0;
+    double m_maxRate = 0;
+};
+
+} // namespace vibeml

@@ -1,0 +1,137 @@
+#include "plan/ModelPicker.h"
+
+#include "plan/HubSearchBox.h"
+#include "plan/PlanStyle.h"
+
+#include <QEvent>
+#include <QGroupBox>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QSplitter>
+#include <QVBoxLayout>
+
+namespace vibeml {
+namespace {
+
+QLabel *cardLabel(QWidget *parent, const QString &accessibleName)
+{
+    auto *label = new QLabel(parent);
+    label->setWordWrap(true);
+    label->setTextFormat(Qt::RichText);
+    label->setTextInteractionFlags(Qt::TextBrowserInteraction | Qt::TextSelectableByKeyboard);
+    label->setOpenExternalLinks(true);
+    label->setAccessibleName(accessibleName);
+    label->setAlignment(Qt::AlignLeft | Qt::AlignTop);
+    return label;
+}
+
+QString parameterBasis(hub::ParameterCount::Basis basis)
+{
+    switch (basis) {
+    case hub::ParameterCount::Basis::Safetensors:
+        return ModelPicker::tr("from the safetensors index");
+    case hub::ParameterCount::Basis::Config:
+        return ModelPicker::tr("from config.json");
+    case hub::ParameterCount::Basis::Name:
+        return ModelPicker::tr("guessed from the name");
+    case hub::ParameterCount::Basis::Unknown:
+        break;
+    }
+    return ModelPicker::tr("unknown");
+}
+
+} // namespace
+
+ModelPicker::ModelPicker(hub::HubClient &client, Settings *settings, const hub::OfflineSnapshot *snapshot, QWidget *parent)
+    : QWidget(parent), m_validator(client), m_search(new HubSearchBox(client, hub::RepoKind::Model, settings, snapshot, this)),
+      m_card(new QGroupBox(tr("Chosen model"), this)), m_title(cardLabel(m_card, tr("Model"))),
+      m_facts(cardLabel(m_card, tr("Model facts"))), m_checks(cardLabel(m_card, tr("Model checks")))
+{
+    setAccessibleName(tr("Choose a model"));
+    m_title->setText(tr("No model chosen yet. Search for one, or type its id and press Enter."));
+    auto *cardLayout = new QVBoxLayout(m_card);
+    cardLayout->addWidget(m_title);
+    cardLayout->addWidget(m_facts);
+    cardLayout->addWidget(m_checks);
+    cardLayout->addStretch(1);
+
+    auto *splitter = new QSplitter(Qt::Horizontal, this);
+    splitter->addWidget(m_search);
+    splitter->addWidget(m_card);
+    splitter->setStretchFactor(0, 3);
+    splitter->setStretchFactor(1, 2);
+    splitter->setChildrenCollapsible(false);
+    auto *layout = new QVBoxLayout(this);
+    layout->addWidget(splitter);
+    setFocusProxy(m_search);
+
+    connect(m_search, &HubSearchBox::chosen, this, &ModelPicker::choose);
+    connect(&m_validator, &hub::ModelValidator::finished, this, [this](const hub::ModelReport &report) {
+        m_report = report;
+        if (report.info)
+            m_search->remember(report.canonicalId.isEmpty() ? report.requestedId : report.canonicalId);
+        showReport();
+        Q_EMIT modelChosen(report);
+    });
+}
+
+void ModelPicker::choose(const QString &id)
+{
+    const QString trimmed = id.trimmed();
+    if (trimmed.isEmpty())
+        return;
+    m_report.reset();
+    m_title->setText(QStringLiteral("<b>%1</b>").arg(trimmed.toHtmlEscaped()));
+    m_facts->setText(tr("Checking the model on the Hub…"));
+    m_checks->clear();
+    Q_EMIT validationStarted(trimmed);
+    m_validator.validate(trimmed);
+}
+
+void ModelPicker::showReport()
+{
+    if (!m_report)
+        return;
+    const hub::ModelReport &r = *m_report;
+    const QPalette &pal = palette();
+    const QString id = r.canonicalId.isEmpty() ? r.requestedId : r.canonicalId;
+    const QString revision = r.pinnedSha.isEmpty()
+                                 ? planstyle::toned(tr("not pinned (offline snapshot)"), planstyle::Tone::Caution, pal)
+                                 : tr("commit %1").arg(r.pinnedSha.left(12).toHtmlEscaped());
+    m_title->setText(QStringLiteral("<b>%1</b> · %2").arg(id.toHtmlEscaped(), revision));
+    m_title->setAccessibleDescription(m_title->text());
+
+    QStringList facts;
+    if (r.parameters.count > 0)
+        facts << tr("%1 parameters (%2)").arg(hub::formatParameterCount(r.parameters.count), parameterBasis(r.parameters.basis));
+    if (!r.dtype.isEmpty())
+        facts << r.dtype;
+    if (!r.architecture.family.isEmpty() || (r.info && !r.info->architectures.isEmpty()))
+        facts << tr("architecture %1").arg(r.architecture.family.isEmpty() ? r.info->architectures.join(QStringLiteral(", "))
+                                                                            : r.architecture.family);
+    if (r.downloadBytes)
+        facts << tr("%1 to download").arg(hub::formatBytes(*r.downloadBytes));
+    if (r.info && !r.info->licenses.isEmpty())
+        facts << tr("licence %1").arg(r.info->licenses.join(QStringLiteral(", ")));
+    if (r.info)
+        facts << hub::describeOrigin(r.origin, r.fetchedAt);
+    QStringList escaped;
+    for (const QString &fact : std::as_const(facts))
+        escaped << fact.toHtmlEscaped();
+    m_facts->setText(escaped.join(QStringLiteral(" · ")));
+    m_facts->setAccessibleDescription(facts.join(QStringLiteral(", ")));
+    m_checks->setText(planstyle::checksHtml(r.checks, pal));
+    QStringList plain;
+    for (const hub::CheckLine &line : r.checks)
+        plain << QStringLiteral("%1 %2: %3").arg(hub::verdictName(line.verdict), line.title, line.text);
+    m_checks->setAccessibleDescription(plain.join(QLatin1Char('\n')));
+}
+
+void ModelPicker::changeEvent(QEvent *event)
+{
+    if (event->type() == QEvent::PaletteChange)
+        showReport();
+    QWidget::changeEvent(event);
+}
+
+} // namespace vibeml

@@ -1,0 +1,86 @@
+#include "plan/PlanStyle.h"
+
+#include <QLabel>
+#include <QCoreApplication>
+#include <QPalette>
+
+namespace vibeml::planstyle {
+
+QColor color(Tone tone, const QPalette &palette)
+{
+    const bool dark = palette.color(QPalette::Window).lightness() < 128;
+    switch (tone) {
+    case Tone::Good:
+        return dark ? QColor(0x81, 0xc7, 0x84) : QColor(0x2e, 0x7d, 0x32);
+    case Tone::Caution:
+        return dark ? QColor(0xff, 0xb7, 0x4d) : QColor(0x9a, 0x5b, 0x00);
+    case Tone::Problem:
+        return dark ? QColor(0xef, 0x9a, 0x9a) : QColor(0xc6, 0x28, 0x28);
+    case Tone::Muted:
+        return palette.color(QPalette::PlaceholderText);
+    }
+    return palette.color(QPalette::WindowText);
+}
+
+QString toned(const QString &text, Tone tone, const QPalette &palette)
+{
+    return QStringLiteral("<span style=\"color:%1\">%2</span>").arg(color(tone, palette).name(), text.toHtmlEscaped());
+}
+
+QString checksHtml(const QList<hub::CheckLine> &checks, const QPalette &palette)
+{
+    QString html = QStringLiteral("<table cellspacing=\"2\" cellpadding=\"1\">");
+    for (const hub::CheckLine &line : checks) {
+        const Tone tone = line.verdict == hub::CheckLine::Verdict::Pass   ? Tone::Good
+                          : line.verdict == hub::CheckLine::Verdict::Warn ? Tone::Caution
+                                                                          : Tone::Problem;
+        QString text = line.text.toHtmlEscaped();
+        if (line.actionUrl.isValid()) {
+            const QString url = line.actionUrl.toString(QUrl::FullyEncoded);
+            const QString escapedUrl = line.actionUrl.toString().toHtmlEscaped();
+            if (text.contains(escapedUrl))
+                text.replace(escapedUrl, QStringLiteral("<a href=\"%1\">%2</a>").arg(url.toHtmlEscaped(), escapedUrl));
+            else
+                text += QStringLiteral(" <a href=\"%1\">%2</a>")
+                            .arg(url.toHtmlEscaped(), QCoreApplication::translate("PlanStyle", "Open").toHtmlEscaped());
+        }
+        html += QStringLiteral("<tr><td><b>%1</b></td><td><b>%2</b></td><td>%3</td></tr>")
+                    .arg(toned(hub::verdictSymbol(line.verdict), tone, palette), line.title.toHtmlEscaped(), text);
+    }
+    html += QStringLiteral("</table>");
+    return html;
+}
+
+QLabel *messageLabel(QWidget *parent)
+{
+    auto *label = new QLabel(parent);
+    label->setWordWrap(true);
+    label->setTextFormat(Qt::PlainText);
+    label->setTextInteractionFlags(Qt::TextSelectableByMouse | Qt::TextSelectableByKeyboard);
+    label->hide();
+    return label;
+}
+
+void showMessage(QLabel *label, const QString &text, Tone tone)
+{
+    QPalette palette = label->palette();
+    palette.setColor(QPalette::WindowText, color(tone, label->parentWidget() ? label->parentWidget()->palette() : palette));
+    label->setPalette(palette);
+    label->setText(text);
+    label->setAccessibleDescription(text);
+    label->setVisible(!text.isEmpty());
+}
+
+QLabel *heading(const QString &text, QWidget *parent)
+{
+    auto *label = new QLabel(text, parent);
+    QFont font = label->font();
+    font.setBold(true);
+    if (font.pointSizeF() > 0)
+        font.setPointSizeF(font.pointSizeF() * 1.15);
+    label->setFont(font);
+    label->setAccessibleName(text);
+    return label;
+}
+
+} // namespace vibeml::planstyle

@@ -1,0 +1,37 @@
+#pragma once
+
+#include "hub/ValidationReport.h"
+
+#include <QColor>
+#include <QList>
+#include <QString>
+
+class QLabel;
+class QPalette;
+class QWidget;
+
+// Shared look of the plan panels: the three semantic colours (good, caution, problem) derived from
+// the current palette so they read on light and dark themes, and the HTML of check lists.
+namespace vibeml::planstyle {
+
+enum class Tone { Good, Caution, Problem, Muted };
+
+// A green, amber or red that keeps its contrast against the palette's window colour; Muted is the
+// palette's placeholder text colour.
+QColor color(Tone tone, const QPalette &palette);
+
+// One line per check: coloured verdict symbol, bold title, escaped text, and a link to the
+// action URL when there is one (e.g. the gated model's access request page).
+QString checksHtml(const QList<hub::CheckLine> &checks, const QPalette &palette);
+
+// Text in a tone, escaped, as an HTML span.
+QString toned(const QString &text, Tone tone, const QPalette &palette);
+
+// A label for inline messages under a field: word-wrapped, hidden while empty, in `tone`.
+QLabel *messageLabel(QWidget *parent);
+void showMessage(QLabel *label, const QString &text, Tone tone);
+
+// A bold section heading sized from the widget's font (HiDPI-safe, no pixel sizes).
+QLabel *heading(const QString &text, QWidget *parent);
+
+} // namespace vibeml::planstyle
