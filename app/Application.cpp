@@ -205,7 +205,8 @@ int Application::runGui()
     });
     MainWindow window(MainWindow::Services{*m_settings, *m_secrets, m_logging->bus(), m_paths.logDir(), m_hubClient.get(),
                                            &m_hubSnapshot, [this]() -> const catalog::Catalog & { return catalog(); },
-                                           [this] { return monthSpentUsd(); }, [this] { return skyEnvironment(); }});
+                                           [this] { return monthSpentUsd(); }, [this] { return skyEnvironment(); },
+                                           [this](QString *problem) { return jobService(QStringLiteral("window"), problem); }});
     window.showSettingsReport(m_settingsReport);
     m_settings->watchForExternalChanges();
     window.show();

@@ -1,6 +1,7 @@
 #include "MainWindow.h"
 
 #include "config/Settings.h"
+#include "jobs/JobService.h"
 #include "dialogs/PreferencesDialog.h"
 #include "pages/JobsPage.h"
 #include "pages/LogPage.h"
@@ -18,6 +19,7 @@
 #include <QScreen>
 #include <QStatusBar>
 #include <QTabWidget>
+#include <QTimer>
 #include <QUrl>
 #include <QVBoxLayout>
 
@@ -53,6 +55,22 @@ MainWindow::MainWindow(const Services &services, QWidget *parent)
     statusBar()->showMessage(tr("Ready"), 3000);
     connect(m_planPage, &PlanPage::preferencesRequested, this, &MainWindow::showPreferences);
     restoreWindowState();
+    // The journal and the monitor wait until the window has painted (startup stays fast).
+    QTimer::singleShot(0, this, &MainWindow::attachJobService);
+}
+
+void MainWindow::attachJobService()
+{
+    if (!m_services.jobService || m_jobService)
+        return;
+    QString problem;
+    m_jobService = m_services.jobService(&problem);
+    if (!m_jobService) {
+        m_banner->showMessage(tr("Jobs are unavailable: %1").arg(problem), MessageBanner::Severity::Error);
+        return;
+    }
+    m_jobService->monitor().start();
+    Q_EMIT jobServiceReady(m_jobService);
 }
 
 void MainWindow::createMenus()

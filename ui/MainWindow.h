@@ -29,6 +29,9 @@ class OfflineSnapshot;
 namespace sky {
 struct SkyEnvironment;
 }
+namespace jobs {
+class JobService;
+}
 
 // Composes the pages, menus and status bar; every decision lives in the pages and in core.
 class MainWindow : public QMainWindow
@@ -50,6 +53,9 @@ public:
         std::function<const catalog::Catalog &()> catalog = {};
         std::function<std::optional<double>()> monthSpentUsd = {};
         std::function<sky::SkyEnvironment()> skyEnvironment = {};
+        // Opens the journal and the job monitor; called once, after the first paint. Returns
+        // nullptr with `problem` set when the journal cannot be used.
+        std::function<jobs::JobService *(QString *problem)> jobService = {};
     };
 
     explicit MainWindow(const Services &services, QWidget *parent = nullptr);
@@ -63,6 +69,12 @@ public:
     PlanPage *planPage() const { return m_planPage; }
     LogPage *logPage() const { return m_logPage; }
     PreferencesDialog *preferencesDialog() const;
+    // nullptr until the journal is open (shortly after the first paint), or when it cannot be.
+    jobs::JobService *jobService() const { return m_jobService; }
+
+Q_SIGNALS:
+    // The journal is open and the monitor started: pages may now show and act on jobs.
+    void jobServiceReady(vibeml::jobs::JobService *service);
 
 protected:
     void closeEvent(QCloseEvent *event) override;
@@ -71,6 +83,7 @@ private:
     void createMenus();
     void restoreWindowState();
     void saveWindowState();
+    void attachJobService();
 
     Services m_services;
     QTabWidget *m_tabs;
@@ -79,6 +92,7 @@ private:
     JobsPage *m_jobsPage;
     LogPage *m_logPage;
     QPointer<PreferencesDialog> m_preferences;
+    jobs::JobService *m_jobService = nullptr;
 };
 
 } // namespace vibeml
