@@ -5,6 +5,7 @@
 #include "jobs/JobLogFollower.h"
 #include "jobs/JobStore.h"
 #include "jobs/JournalLease.h"
+#include "jobs/OutputDownload.h"
 #include "log/Logging.h"
 
 #include <QCoreApplication>
@@ -336,11 +337,60 @@ void JobMonitor::confirmOutcome(const JobRecord &job, const Decision &decision)
                 });
 }
 
+void JobMonitor::downloadOutputs(const JobRecord &job, std::function<void(bool, const QString &)> done)
+{
+    if (m_downloads.contains(job.id)) {
+        if (done)
+            done(false, tr("The outputs of %1 are being copied already.").arg(job.id));
+        return;
+    }
+    OutputDownload::Options options;
+    options.program = m_environment.rsyncProgram;
+    options.environment = m_environment.base;
+    options.timeout = m_timings.downloadTimeout;
+    auto *download = new OutputDownload(job, options, this);
+    m_downloads.insert(job.id, download);
+    (void)m_store.addEvent(job.id, QStringLiteral("note"), tr("Copying the outputs to %1.").arg(download->destination()));
+    connect(download, &OutputDownload::finished, this, [this, download, id = job.id, done](bool ok, const QString &message) {
+        m_downloads.remove(id);
+        download->deleteLater();
+        const QDateTime now = m_store.clock().now();
+        QString told = message;
+        (void)m_store.update(
+            id,
+            [&](JobRecord &record) {
+                record.outputsState = ok ? QStringLiteral("downloaded") : QStringLiteral("failed");
+                if (!ok && record.policy == TeardownPolicy::Down && isOutcome(record.state)) {
+                    // Keep the cluster a while so the outputs can be copied by hand, then down.
+                    const QDateTime ended = record.endedAt.isValid() ? record.endedAt : now;
+                    record.policy = TeardownPolicy::KeepMinutes;
+                    record.keepMinutes = static_cast<int>(ended.secsTo(now) / 60) + std::max(record.keepMinutes, 1);
+                    told = tr("%1 The cluster stays up for %2 more minutes, then goes.")
+                               .arg(message)
+                               .arg(std::max(record.keepMinutes - static_cast<int>(ended.secsTo(now) / 60), 1));
+                }
+            },
+            ok ? QStringLiteral("note") : QStringLiteral("error"), told);
+        using Kind = MonitorNotice::Kind;
+        Q_EMIT notice(ok ? MonitorNotice{Kind::OutputsDownloaded, id, tr("Outputs downloaded"), told}
+                         : MonitorNotice{Kind::DownloadFailed, id, tr("Outputs not downloaded"), told});
+        if (done)
+            done(ok, told);
+        Q_EMIT jobsChanged();
+        pollNow();
+    });
+    download->start();
+}
+
 void JobMonitor::act(const JobRecord &job, ClusterAction action, const QString &reason)
 {
     const QDateTime now = m_store.clock().now();
-    if (m_teardowns.contains(job.id) || job.teardownHeldOff(now, job.launcher.isAlive()))
+    if (m_teardowns.contains(job.id) || m_downloads.contains(job.id) || job.teardownHeldOff(now, job.launcher.isAlive()))
         return; // in flight here, claimed by another process, or backing off
+    if (job.wantsOutputDownload()) {
+        downloadOutputs(job); // then the next poll acts on the policy
+        return;
+    }
     ClusterTeardown::Options options;
     options.action = action;
     options.verify = false; // the next poll's `sky status` verifies, at no extra cost
@@ -394,15 +444,16 @@ void JobMonitor::cancelForBudget(const JobRecord &job, const QString &reason)
     (void)m_store.addEvent(job.id, QStringLiteral("budget"), reason);
     Q_EMIT notice({MonitorNotice::Kind::BudgetCap, job.id, tr("Budget cap reached"), reason});
     const auto tearDown = [this, id = job.id, reason] {
-        const Status ended = m_store.transition(id, JobState::Cancelled, reason, [](JobRecord &record) {
-            record.policy = TeardownPolicy::Down; // money first: no keep policy survives the cap
+        // Money first: no keep policy and no download survive the cap.
+        const auto capped = [](JobRecord &record) {
+            record.policy = TeardownPolicy::Down;
             record.nextTeardownAt = QDateTime();
-        });
+            if (record.outputsState.isEmpty() && !record.plan.downloadDir.isEmpty())
+                record.outputsState = QStringLiteral("skipped");
+        };
+        const Status ended = m_store.transition(id, JobState::Cancelled, reason, capped);
         if (!ended)
-            (void)m_store.update(id, [](JobRecord &record) {
-                record.policy = TeardownPolicy::Down;
-                record.nextTeardownAt = QDateTime();
-            });
+            (void)m_store.update(id, capped);
         if (const std::optional<JobRecord> current = m_store.job(id))
             act(*current, ClusterAction::Down, reason);
     };

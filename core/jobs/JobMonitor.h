@@ -13,6 +13,7 @@
 #include <QTimer>
 
 #include <chrono>
+#include <functional>
 
 namespace vibeml::catalog {
 class Catalog;
@@ -35,12 +36,26 @@ struct MonitorTimings
     std::chrono::seconds leaseTtl{90};
     std::chrono::milliseconds observe{std::chrono::seconds(2)}; // not acting: re-read the journal
     std::chrono::milliseconds commandTimeout{0};                // 0: each command's own limit
+    std::chrono::milliseconds downloadTimeout{std::chrono::hours(3)}; // copying a job's outputs
     ReconcileTimings reconcile;
 };
 
 struct MonitorNotice
 {
-    enum class Kind { JobEnded, BudgetWarning, BudgetCap, Preempted, OrphanFound, ClusterGone, TeardownFailed, DiskProblem, SkyProblem, JobLost };
+    enum class Kind {
+        JobEnded,
+        BudgetWarning,
+        BudgetCap,
+        Preempted,
+        OrphanFound,
+        ClusterGone,
+        TeardownFailed,
+        DiskProblem,
+        SkyProblem,
+        JobLost,
+        OutputsDownloaded,
+        DownloadFailed
+    };
     Kind kind = Kind::JobEnded;
     QString jobId;
     QString title;
@@ -77,6 +92,10 @@ public:
     int pollCount() const { return m_polls; }
     std::chrono::milliseconds nextInterval() const { return m_nextInterval; }
     bool isFollowing(const QString &jobId) const;
+    bool isDownloading(const QString &jobId) const { return m_downloads.contains(jobId); }
+    // Copies the job's outputs to its plan's download folder now (the user asked); `done` runs
+    // once with the result. The automatic copy before teardown goes through the same path.
+    void downloadOutputs(const JobRecord &job, std::function<void(bool ok, const QString &message)> done = {});
 
 Q_SIGNALS:
     void jobsChanged();
@@ -136,6 +155,7 @@ private:
     QHash<QString, QPointer<ClusterTeardown>> m_teardowns; // job id or orphan cluster → in flight
     QHash<QString, QPointer<JobLogFollower>> m_followers;
     QSet<QString> m_confirming;
+    QHash<QString, QPointer<QObject>> m_downloads; // job id → OutputDownload in flight
     QSet<QString> m_reportedOrphans;
     QSet<QString> m_diskWarned;
     QList<OrphanCluster> m_orphans;

@@ -3,6 +3,8 @@
 #include <QCoreApplication>
 #include <QDir>
 
+#include <algorithm>
+
 namespace vibeml::jobs {
 
 double JobRecord::billedSecondsAt(const QDateTime &now) const
@@ -16,6 +18,13 @@ double JobRecord::billedSecondsAt(const QDateTime &now) const
 double JobRecord::accruedAt(const QDateTime &now) const
 {
     return billedSecondsAt(now) / 3600.0 * pricePerHour;
+}
+
+qint64 JobRecord::elapsedSecondsAt(const QDateTime &now) const
+{
+    const QDateTime start = launchStartedAt.isValid() ? launchStartedAt : createdAt;
+    const QDateTime end = tornDownAt.isValid() ? tornDownAt : (isTerminal(state) ? updatedAt : now);
+    return std::max<qint64>(0, start.secsTo(end));
 }
 
 QString JobRecord::logFile() const

@@ -51,6 +51,9 @@ struct JobRecord
     std::optional<double> actualUsd; // final, once nothing bills any more
     bool budgetWarned = false;
     bool clusterSeen = false; // `sky status` listed the cluster at least once
+    // Copying the outputs to plan.downloadDir before the cluster goes: "" (not yet, or not
+    // asked), "downloaded", "failed", "skipped" (the budget cap left no room for it).
+    QString outputsState;
 
     // The process running `sky launch` or `sky down`/`stop` for this job, while it does. Its claim
     // (nextTeardownAt in the future) holds only while it lives; without one it is a back-off.
@@ -65,6 +68,10 @@ struct JobRecord
     // Seconds billed up to `now` (closed intervals plus the open one).
     double billedSecondsAt(const QDateTime &now) const;
     double accruedAt(const QDateTime &now) const;
+    // What it cost: the final figure once known, else what it has accrued by `now`.
+    double costAt(const QDateTime &now) const { return actualUsd ? *actualUsd : accruedAt(now); }
+    // From the launch until the cluster was gone (or `now` while it may still exist).
+    qint64 elapsedSecondsAt(const QDateTime &now) const;
     // The job has an outcome and the cluster still has to go (per policy, now or later).
     bool hasEnded() const { return isOutcome(outcome); }
     // Another attempt at `sky down`/`stop` must wait: a live process is running one, or a failed
@@ -72,6 +79,12 @@ struct JobRecord
     bool teardownHeldOff(const QDateTime &now, bool actorAlive) const
     {
         return nextTeardownAt.isValid() && nextTeardownAt > now && (launcher.isEmpty() || actorAlive);
+    }
+    // The plan asked for the outputs, the job ended on a cluster of its own that has not been
+    // taken down yet, and they have not been copied (or given up on) yet.
+    bool wantsOutputDownload() const
+    {
+        return !plan.downloadDir.isEmpty() && outputsState.isEmpty() && clusterSeen && !managed && isOutcome(state);
     }
     QString logFile() const; // <bundle>/logs/train.log
     QString stateText() const; // "Done (succeeded)", "Running", "Lost"

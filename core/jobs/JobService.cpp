@@ -5,6 +5,8 @@
 #include "jobs/JournalDatabase.h"
 #include "log/Logging.h"
 
+#include <QDir>
+
 namespace vibeml::jobs {
 
 JobService::JobService(JournalDatabase &database, const Clock &clock, const catalog::Catalog *catalog, Config config, QObject *parent)
@@ -108,6 +110,53 @@ bool JobService::isLaunching(const QString &jobId) const
     return !m_launchers.value(jobId).isNull();
 }
 
+void JobService::downloadOutputs(const QString &jobId, const QString &folder)
+{
+    const auto report = [this, jobId](bool ok, const QString &message) {
+        QMetaObject::invokeMethod(this, [=, this] { Q_EMIT actionFinished(jobId, ok, message); }, Qt::QueuedConnection);
+    };
+    std::optional<JobRecord> job = m_store.job(jobId);
+    if (!job) {
+        report(false, tr("There is no job %1.").arg(jobId));
+        return;
+    }
+    if (job->managed) {
+        report(false, tr("%1 is a managed job: SkyPilot removes its cluster when it ends, so only the Hub repo (if one "
+                         "was named) keeps its outputs.")
+                          .arg(jobId));
+        return;
+    }
+    if (isTerminal(job->state) || job->state == JobState::TearingDown || job->state == JobState::Stopped) {
+        report(false, tr("The cluster of %1 is %2, so its outputs cannot be copied from it any more.")
+                          .arg(jobId, job->state == JobState::Stopped ? tr("stopped (start it with `sky start %1` first)").arg(job->cluster)
+                                                                      : tr("gone")));
+        return;
+    }
+    if (isActive(job->state)) {
+        report(false, tr("%1 is still running; its outputs are complete once it ends.").arg(jobId));
+        return;
+    }
+    if (!folder.isEmpty() && !QDir::isAbsolutePath(folder)) {
+        report(false, tr("The download folder must be an absolute path."));
+        return;
+    }
+    const QString target = folder.isEmpty() ? job->plan.downloadDir : folder;
+    if (target.isEmpty()) {
+        report(false, tr("Choose a folder to copy the outputs of %1 into.").arg(jobId));
+        return;
+    }
+    const Status noted = m_store.update(jobId, [&](JobRecord &record) {
+        record.plan.downloadDir = target;
+        record.outputsState.clear();
+    });
+    if (!noted) {
+        report(false, noted.message());
+        return;
+    }
+    job = m_store.job(jobId);
+    m_monitor->downloadOutputs(*job, report);
+}
+
 void JobService::cancel(const QString &jobId)
 {
     const auto report = [this, jobId](bool ok, const QString &message) {
@@ -147,6 +196,12 @@ void JobService::cancel(const QString &jobId)
         }
         const std::optional<JobRecord> after = m_store.job(jobId);
         if (after && !after->managed && policyAction(*after, m_clock.now(), false) == ClusterAction::Down) {
+            if (after->wantsOutputDownload()) {
+                // What it wrote so far (checkpoints) first; the monitor tears down afterwards.
+                m_monitor->downloadOutputs(*after);
+                report(true, tr("Cancelled %1; copying its outputs, then the cluster goes.").arg(jobId));
+                return;
+            }
             tearDownJob(*after, tr("Cancelled by you."));
             return;
         }

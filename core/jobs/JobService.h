@@ -72,6 +72,8 @@ public:
     void cancel(const QString &jobId);
     void tearDown(const QString &jobIdOrCluster, bool purge);
     Status keep(const QString &jobId, TeardownPolicy policy, int keepMinutes);
+    // Copies an ended job's outputs from its cluster into <folder or the plan's folder>/<job id>.
+    void downloadOutputs(const QString &jobId, const QString &folder = {});
     Status archive(const QString &jobId) { return m_store.archive(jobId); }
 
 Q_SIGNALS:

@@ -84,6 +84,7 @@ QList<std::pair<QLatin1StringView, QVariant>> columns(const JobRecord &job)
         {QLatin1StringView("actual_usd"), optionalValue(job.actualUsd)},
         {QLatin1StringView("budget_warned"), job.budgetWarned ? 1 : 0},
         {QLatin1StringView("cluster_seen"), job.clusterSeen ? 1 : 0},
+        {QLatin1StringView("outputs_state"), text(job.outputsState)},
         {QLatin1StringView("launcher_pid"), job.launcher.isEmpty() ? QVariant() : QVariant(job.launcher.pid)},
         {QLatin1StringView("launcher_started"), text(job.launcher.started)},
         {QLatin1StringView("launcher_host"), text(job.launcher.host)},
@@ -158,6 +159,7 @@ JobRecord recordFrom(const QSqlQuery &query)
     job.actualUsd = optionalFrom<double>(value("actual_usd"));
     job.budgetWarned = value("budget_warned").toInt() != 0;
     job.clusterSeen = value("cluster_seen").toInt() != 0;
+    job.outputsState = value("outputs_state").toString();
     if (const QVariant pid = value("launcher_pid"); !pid.isNull()) {
         job.launcher.pid = pid.toLongLong();
         job.launcher.started = value("launcher_started").toString();

@@ -80,6 +80,7 @@ const QStringList &migrations()
                        " progress_json TEXT NOT NULL DEFAULT '{}',"
                        " log_lines INTEGER NOT NULL DEFAULT 0,"
                        " cluster_seen INTEGER NOT NULL DEFAULT 0,"
+                       " outputs_state TEXT NOT NULL DEFAULT '',"
                        " archived INTEGER NOT NULL DEFAULT 0);"
                        "CREATE INDEX jobs_by_state ON jobs(state);"
                        "CREATE TABLE job_events ("

@@ -1,6 +1,7 @@
 #include "sky/LaunchDraft.h"
 
 #include <QCoreApplication>
+#include <QDir>
 
 namespace vibeml::sky {
 namespace {
@@ -64,6 +65,7 @@ Result<LaunchPlan, QString> draftLaunchPlan(const QString &jobId, const cost::Pl
     LaunchPlan plan = planFromOffer(jobId, estimate.modelFacts, estimate.model.pinnedSha, estimate.datasetFacts,
                                     data.pinnedSha, data.config, data.split, data.format.mapping, settings, offer);
     plan.outputRepo = choices.outputRepo.trimmed();
+    plan.downloadDir = choices.downloadDir.isEmpty() ? QString() : QDir(choices.downloadDir).absolutePath();
     plan.outputPrivate = choices.outputPrivate;
     plan.useWandb = choices.useWandb;
     plan.idleMinutes = std::max(5, choices.idleMinutes);

@@ -14,6 +14,7 @@ namespace vibeml::sky {
 struct LaunchChoices
 {
     QString outputRepo;       // empty: no upload
+    QString downloadDir;      // absolute; empty: outputs stay on the cluster (and the Hub repo)
     bool outputPrivate = true;
     bool useWandb = false;
     int idleMinutes = 30;     // cluster.idle-minutes

@@ -3,6 +3,7 @@
 #include "catalog/Catalog.h"
 
 #include <QCoreApplication>
+#include <QDir>
 #include <QJsonArray>
 #include <QRandomGenerator>
 #include <QRegularExpression>
@@ -80,6 +81,7 @@ QJsonObject toJson(const LaunchPlan &plan)
         {QStringLiteral("output"),
          QJsonObject {{QStringLiteral("hubRepo"), plan.outputRepo},
                       {QStringLiteral("private"), plan.outputPrivate},
+                      {QStringLiteral("downloadDir"), plan.downloadDir},
                       {QStringLiteral("hfToken"), plan.useHfToken},
                       {QStringLiteral("wandb"), plan.useWandb}}},
         {QStringLiteral("estimate"),
@@ -158,6 +160,9 @@ Result<LaunchPlan, QString> launchPlanFromJson(const QJsonObject &object)
     const QJsonObject output = object.value(QStringLiteral("output")).toObject();
     plan.outputRepo = output.value(QStringLiteral("hubRepo")).toString();
     plan.outputPrivate = output.value(QStringLiteral("private")).toBool(true);
+    plan.downloadDir = output.value(QStringLiteral("downloadDir")).toString();
+    if (!plan.downloadDir.isEmpty() && !QDir::isAbsolutePath(plan.downloadDir))
+        return tr("plan.json names a download folder that is not an absolute path");
     plan.useHfToken = output.value(QStringLiteral("hfToken")).toBool();
     plan.useWandb = output.value(QStringLiteral("wandb")).toBool();
 

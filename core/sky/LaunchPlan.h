@@ -45,6 +45,7 @@ struct LaunchPlan
     bool infiniBand = false;
 
     QString outputRepo;    // empty: no upload
+    QString downloadDir;   // absolute local folder for the outputs before teardown; empty: none
     bool outputPrivate = true;
     bool useHfToken = false; // pass HF_TOKEN as a secret
     bool useWandb = false;   // pass WANDB_API_KEY as a secret

@@ -22,6 +22,7 @@ struct SkyEnvironment
 {
     QString program;        // the setting: empty for "sky" on PATH, a bare name, or an absolute path
     QString apiServer;      // SKYPILOT_API_SERVER_ENDPOINT for a team's remote API server; empty: local
+    QString rsyncProgram;   // copies outputs off a cluster (over its ssh alias); empty: rsync on PATH
     QHash<QString, QString> secrets; // name -> value, only ever placed in the child's environment
     QProcessEnvironment base = QProcessEnvironment::systemEnvironment();
 

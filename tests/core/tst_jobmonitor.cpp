@@ -10,6 +10,10 @@
 #include "TestSupport.h"
 
 #include <QFile>
+#include <QFileInfo>
+#include <QSqlDatabase>
+#include <QSqlError>
+#include <QSqlQuery>
 #include <QJsonDocument>
 #include <QSignalSpy>
 #include <QTest>
@@ -65,6 +69,7 @@ struct Process
         config.bundlesRoot = bundles;
         config.environment.program = test::FakeSky::program();
         config.environment.base.insert(QStringLiteral("FAKE_SKY_STATE"), sky.stateDirectory());
+        config.environment.rsyncProgram = QFileInfo(test::FakeSky::program()).absolutePath() + QStringLiteral("/rsync");
         config.timings = timings;
         config.role = QStringLiteral("test");
         service = std::make_unique<JobService>(*journal, clock, &catalog, config);
@@ -354,6 +359,130 @@ private Q_SLOTS:
         QCOMPARE(job.state, JobState::Done);
         QCOMPARE(job.outcome, JobState::Cancelled);
         QVERIFY(clustersUp().isEmpty());
+    }
+
+    void copiesTheOutputsBeforeTheClusterGoes()
+    {
+        auto p = process();
+        LaunchRequest request;
+        request.plan = samplePlan(QStringLiteral("vibeml-fetch-a1b2c3"));
+        request.plan.downloadDir = m_root + QStringLiteral("/my results");
+        const QString id = launch(*p, request.plan.jobId, request);
+        QSignalSpy notices(&p->monitor(), &JobMonitor::notice);
+        p->monitor().start();
+        QTRY_COMPARE_WITH_TIMEOUT(stateOf(*p, id).value_or(JobState::Lost), JobState::Done, 20000);
+        const JobRecord job = *p->store().job(id);
+        QCOMPARE(job.outputsState, QStringLiteral("downloaded"));
+        QVERIFY(QFileInfo::exists(request.plan.downloadDir + QLatin1Char('/') + id + QStringLiteral("/final/adapter_config.json")));
+        QVERIFY(clustersUp().isEmpty());
+        // Copied while the cluster was still there: rsync before sky down.
+        QStringList order;
+        for (const QStringList &arguments : m_sky->invocations()) {
+            if (arguments.value(0) == QLatin1String("rsync") || arguments.value(0) == QLatin1String("down"))
+                order << arguments.value(0);
+        }
+        QCOMPARE(order, (QStringList{QStringLiteral("rsync"), QStringLiteral("down")}));
+        bool told = false;
+        for (const QList<QVariant> &signal : std::as_const(notices))
+            told = told || signal.at(0).value<MonitorNotice>().kind == MonitorNotice::Kind::OutputsDownloaded;
+        QVERIFY(told);
+    }
+
+    void aFailedCopyKeepsTheClusterAWhileThenTearsItDown()
+    {
+        m_sky->set(QStringLiteral("rsync_fail"), true);
+        auto p = process();
+        LaunchRequest request;
+        request.plan = samplePlan(QStringLiteral("vibeml-nofetch-a1b2c3"));
+        request.plan.downloadDir = m_root + QStringLiteral("/results");
+        request.keepMinutes = 20;
+        const QString id = launch(*p, request.plan.jobId, request);
+        QSignalSpy notices(&p->monitor(), &JobMonitor::notice);
+        p->monitor().start();
+        QTRY_COMPARE_WITH_TIMEOUT(p->store().job(id)->outputsState, QStringLiteral("failed"), 20000);
+        QTest::qWait(600); // a few polls: the cluster stays for copying by hand
+        JobRecord job = *p->store().job(id);
+        QCOMPARE(job.state, JobState::Succeeded);
+        QCOMPARE(job.policy, TeardownPolicy::KeepMinutes);
+        QCOMPARE(clustersUp(), QStringList{id});
+        bool told = false;
+        for (const QList<QVariant> &signal : std::as_const(notices)) {
+            const auto notice = signal.at(0).value<MonitorNotice>();
+            if (notice.kind == MonitorNotice::Kind::DownloadFailed) {
+                told = true;
+                QVERIFY2(notice.message.contains(QStringLiteral("rsync -Pavz ") + id + QStringLiteral(":sky_workdir/outputs/")),
+                         qPrintable(notice.message));
+                QVERIFY(notice.message.contains(QStringLiteral("20 more minutes")));
+            }
+        }
+        QVERIFY(told);
+        m_clock.advanceSeconds(21 * 60);
+        p->monitor().pollNow();
+        QTRY_COMPARE_WITH_TIMEOUT(stateOf(*p, id).value_or(JobState::Lost), JobState::Done, 20000);
+        QVERIFY(clustersUp().isEmpty());
+        QCOMPARE(countInvocations(QStringLiteral("rsync")), 1); // no retry loop
+    }
+
+    void aHangingLaunchTimesOutAndLeavesNothingBehind()
+    {
+        m_sky->setFaults({QStringLiteral("launch:hang")});
+        auto p = process();
+        QSignalSpy finished(p->service.get(), &JobService::launchFinished);
+        LaunchRequest request;
+        request.plan = samplePlan(QStringLiteral("vibeml-hang-a1b2c3"));
+        request.commandTimeout = 2s;
+        const QString id = launch(*p, request.plan.jobId, request);
+        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 20000);
+        const LaunchResult result = finished.first().at(0).value<LaunchResult>();
+        QVERIFY(!result.submitted);
+        QTRY_COMPARE_WITH_TIMEOUT(stateOf(*p, id).value_or(JobState::Lost), JobState::Done, 20000);
+        QCOMPARE(p->store().job(id)->outcome, JobState::Failed);
+        QVERIFY(clustersUp().isEmpty());
+    }
+
+    void garbageFromLaunchEndsInAVerifiedState()
+    {
+        m_sky->setFaults({QStringLiteral("launch:garbage")});
+        auto p = process();
+        QSignalSpy finished(p->service.get(), &JobService::launchFinished);
+        const QString id = launch(*p, QStringLiteral("vibeml-garbage-a1b2c3"));
+        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 20000);
+        p->monitor().start();
+        // Whatever sky printed, the monitor finds no cluster; after the launch grace the job is
+        // settled (never left "launching" forever) and nothing bills.
+        m_clock.advanceSeconds(5 * 60);
+        p->monitor().pollNow();
+        QTRY_VERIFY_WITH_TIMEOUT(isTerminal(stateOf(*p, id).value_or(JobState::Launching)), 20000);
+        QVERIFY(clustersUp().isEmpty());
+        QCOMPARE(p->store().job(id)->actualUsd.value_or(0), 0.0);
+    }
+
+    void aLockedJournalDelaysButLosesNothing()
+    {
+        m_sky->set(QStringLiteral("job_seconds"), 4);
+        auto p = process();
+        const QString id = launch(*p, QStringLiteral("vibeml-locked-a1b2c3"));
+        p->monitor().start();
+        QTRY_VERIFY_WITH_TIMEOUT(isLive(*p, id), 20000);
+        {
+            // Another process (here: another connection) holds the journal for longer than the
+            // busy timeout, while the job runs.
+            QSqlDatabase other = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("locker"));
+            other.setDatabaseName(journalPath());
+            QVERIFY(other.open());
+            QSqlQuery lock(other);
+            QVERIFY2(lock.exec(QStringLiteral("BEGIN EXCLUSIVE")), qPrintable(lock.lastError().text()));
+            QTest::qWait(7000);
+            QVERIFY(lock.exec(QStringLiteral("ROLLBACK")));
+            lock = QSqlQuery();
+            other.close();
+        }
+        QSqlDatabase::removeDatabase(QStringLiteral("locker"));
+        QTRY_COMPARE_WITH_TIMEOUT(stateOf(*p, id).value_or(JobState::Lost), JobState::Done, 30000);
+        const JobRecord job = *p->store().job(id);
+        QCOMPARE(job.outcome, JobState::Succeeded);
+        QVERIFY(clustersUp().isEmpty());
+        QVERIFY(test::readFile(job.logFile()).contains("\"event\": \"done\""));
     }
 
     void reattachesAfterARestartWithoutDuplicatingTheLog()
