@@ -214,6 +214,29 @@ int Application::runGui()
     return QApplication::exec();
 }
 
+std::unique_ptr<CliContext> Application::commandContext(QTextStream &out, QTextStream &err)
+{
+    auto context = std::unique_ptr<CliContext>(new CliContext{*m_settings, *m_secrets, out, err, &terminal::readLine,
+                                                              terminal::stdinIsTerminal(), m_hubClient.get(), {},
+                                                              [this]() -> const catalog::Catalog & { return catalog(); },
+                                                              [this] { return monthSpentUsd(); }, QString(), {}, {},
+                                                              QStringLiteral("cli"), false, {}});
+    CliContext *raw = context.get();
+    raw->prepareHub = [this, raw](std::function<void()> ready) {
+        hub::resolveHubToken(*m_secrets, m_hubClient.get(), [this, raw, ready](const hub::ResolvedToken &token, const QString &note) {
+            if (token.isEmpty() && !note.isEmpty())
+                raw->err << note << '\n' << Qt::flush;
+            m_hubClient->setToken(token);
+            raw->hubToken = token.token;
+            ready();
+        });
+    };
+    raw->jobs = [this](const QString &role, QString *problem) { return jobService(role, problem); };
+    raw->recoverJournal = [this] { return recoverJournal(); };
+    raw->spawn = [this](QTextStream &childOut, QTextStream &childErr) { return commandContext(childOut, childErr); };
+    return context;
+}
+
 int Application::runCommand()
 {
     QTextStream out(stdout);
@@ -222,27 +245,15 @@ int Application::runCommand()
     if (const std::optional<int> answered = commandLine.answerWithoutServices(m_options.commandArguments, out, err))
         return *answered;
 
-    startServices(QStringLiteral("vibeml-cli.log"), true);
+    const bool mcp = m_options.commandArguments.value(0) == QLatin1String("mcp");
+    startServices(mcp ? QStringLiteral("vibeml-mcp.log") : QStringLiteral("vibeml-cli.log"), true);
     if (m_settingsReport.hasProblems())
         err << m_settingsReport.summary() << '\n' << Qt::flush;
 
     startHub();
-    CliContext context{*m_settings, *m_secrets, out, err, &terminal::readLine, terminal::stdinIsTerminal(),
-                       m_hubClient.get(), {}, [this]() -> const catalog::Catalog & { return catalog(); },
-                       [this] { return monthSpentUsd(); }, QString(), {}, {}};
-    context.prepareHub = [this, &err, &context](std::function<void()> ready) {
-        hub::resolveHubToken(*m_secrets, m_hubClient.get(), [this, &err, &context, ready](const hub::ResolvedToken &token, const QString &note) {
-            if (token.isEmpty() && !note.isEmpty())
-                err << note << '\n' << Qt::flush;
-            m_hubClient->setToken(token);
-            context.hubToken = token.token;
-            ready();
-        });
-    };
-    context.jobs = [this](const QString &role, QString *problem) { return jobService(role, problem); };
-    context.recoverJournal = [this] { return recoverJournal(); };
+    const std::unique_ptr<CliContext> context = commandContext(out, err);
     std::optional<int> exitCode;
-    commandLine.run(m_options.commandArguments, context, [&exitCode](int code) {
+    commandLine.run(m_options.commandArguments, *context, [&exitCode](int code) {
         if (exitCode)
             return;
         exitCode = code;

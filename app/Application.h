@@ -13,8 +13,11 @@
 
 class QNetworkAccessManager;
 
+class QTextStream;
+
 namespace vibeml {
 
+struct CliContext;
 class Logging;
 class SecretStore;
 namespace jobs {
@@ -54,6 +57,8 @@ private:
     jobs::JobService *jobService(const QString &role, QString *problem);
     Status recoverJournal();
     sky::SkyEnvironment skyEnvironment() const;
+    // What a command may use, writing to `out` and `err` (the MCP server makes one per tool call).
+    std::unique_ptr<CliContext> commandContext(QTextStream &out, QTextStream &err);
 
     LaunchOptions m_options;
     AppPaths m_paths;

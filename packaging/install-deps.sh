@@ -16,12 +16,17 @@ packages=(
   libyaml-cpp-dev qtkeychain-qt6-dev libspdlog-dev libfmt-dev
   # test runtime: headless display, session bus, a real Secret Service, the fake `sky`
   xvfb xauth dbus dbus-x11 gnome-keyring libsecret-1-0 libsecret-tools python3
+  # the MCP server test drives `vibeml mcp` with the official MCP TypeScript SDK (npm ci)
+  nodejs
   # packaging checks
   dpkg-dev file desktop-file-utils appstream imagemagick groff-base
   # what the .deb depends on beyond its linked libraries (packaging/CMakeLists.txt), so the
   # package test installs it without the network
   ca-certificates
 )
+
+# Debian splits npm out of nodejs; NodeSource's nodejs ships it (and conflicts with Debian's npm).
+command -v npm >/dev/null || packages+=(npm)
 
 missing=()
 for pkg in "${packages[@]}"; do

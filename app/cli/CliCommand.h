@@ -7,6 +7,7 @@
 #include <QTextStream>
 
 #include <functional>
+#include <memory>
 #include <optional>
 
 namespace vibeml {
@@ -47,6 +48,15 @@ struct CliContext
     // cannot be used). `role` names this process in the monitor lease.
     std::function<jobs::JobService *(const QString &role, QString *problem)> jobs;
     std::function<Status()> recoverJournal;
+    // Who runs the command: "cli" for a terminal or a script, "mcp" for the MCP server (the
+    // journal's job source, and how a refused approval is explained).
+    QString surface = QStringLiteral("cli");
+    // True when the process outlives the command (the MCP server): a launch then returns once the
+    // job is recorded and sky is started, instead of waiting for sky to finish submitting.
+    bool longLived = false;
+    // A fresh context with its own output streams, for a command run inside another one (the MCP
+    // server runs each tool call as a command).
+    std::function<std::unique_ptr<CliContext>(QTextStream &out, QTextStream &err)> spawn;
 };
 
 class CliCommand

@@ -6,6 +6,7 @@
 #include "cli/JobsCommand.h"
 #include "cli/LaunchCommand.h"
 #include "cli/ValidateCommands.h"
+#include "mcp/McpCommand.h"
 
 #include "vibeml/Version.h"
 
@@ -38,6 +39,7 @@ CommandLine::CommandLine()
     m_commands.push_back(std::make_unique<JobsCommand>());
     m_commands.push_back(std::make_unique<MonitorCommand>());
     m_commands.push_back(std::make_unique<ConfigCommand>());
+    m_commands.push_back(std::make_unique<McpCommand>(*this));
 }
 
 CommandLine::~CommandLine() = default;
@@ -66,6 +68,7 @@ QString CommandLine::globalHelp() const
            << tr("Options:") << '\n'
            << "  " << QStringLiteral("-h, --help").leftJustified(18) << tr("Show this help") << '\n'
            << "  " << QStringLiteral("-v, --version").leftJustified(18) << tr("Print the version") << '\n'
+           << "  " << QStringLiteral("--mcp").leftJustified(18) << tr("Same as 'vibeml mcp'") << '\n'
            << "  " << QStringLiteral("--debug").leftJustified(18) << tr("Log at debug level (see VIBEML_LOG_LEVEL)")
            << "\n\n"
            << tr("Exit codes:") << '\n'

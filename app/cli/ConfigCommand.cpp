@@ -1,5 +1,6 @@
 #include "cli/ConfigCommand.h"
 
+#include "cli/ConfigReports.h"
 #include "cli/ExitCode.h"
 #include "config/Settings.h"
 #include "hub/HubClient.h"
@@ -34,6 +35,37 @@ int unknownSetting(CliContext &context, const QString &name)
     return ExitUsage;
 }
 
+// Takes a trailing or leading --json out of the arguments; true when it was there.
+bool takeJson(QStringList &arguments)
+{
+    return arguments.removeAll(QStringLiteral("--json")) > 0;
+}
+
+void printSetting(CliContext &context, SettingKey key, bool json)
+{
+    if (json) {
+        context.out << QJsonDocument(QJsonObject{{QStringLiteral("name"), settingsschema::name(key)},
+                                                 {QStringLiteral("value"), settingsschema::toJson(key, context.settings.value(key))},
+                                                 {QStringLiteral("isDefault"), context.settings.isDefault(key)}})
+                           .toJson(QJsonDocument::Indented);
+        return;
+    }
+    context.out << settingsschema::name(key) << " = " << settingsschema::toText(key, context.settings.value(key))
+                << (context.settings.isDefault(key) ? tr("  (default)") : QString()) << '\n';
+}
+
+void printSecretDone(CliContext &context, SecretId secret, bool stored, bool json, const QString &message)
+{
+    if (json)
+        context.out << QJsonDocument(QJsonObject{{QStringLiteral("secret"), secret == SecretId::HuggingFaceToken ? QStringLiteral("hf")
+                                                                                                                   : QStringLiteral("wandb")},
+                                                 {QStringLiteral("stored"), stored},
+                                                 {QStringLiteral("message"), message}})
+                           .toJson(QJsonDocument::Indented);
+    else
+        context.out << message << '\n';
+}
+
 int exitCodeFor(const SecretError &error)
 {
     switch (error.kind) {
@@ -58,8 +90,20 @@ QString ConfigCommand::help() const
                       "  vibeml config show [--json]           List every setting, its value and what it means\n"
                       "  vibeml config set NAME VALUE          Change a setting (checked before it is saved)\n"
                       "  vibeml config reset NAME              Put a setting back to its default\n"
+                      "  vibeml config set-budget monthly|per-job|approval USD\n"
+                      "                                        Set the monthly or per-run budget, or the approval threshold\n"
                       "  vibeml config set-token hf|wandb      Store a token in the system keychain, read from stdin\n"
-                      "  vibeml config delete-token hf|wandb   Remove a token from the keychain\n\n"
+                      "                                        (hidden when typed on a terminal)\n"
+                      "  vibeml config delete-token hf|wandb   Remove a token from the keychain\n"
+                      "  vibeml config show-spending [--history] [--months N]\n"
+                      "                                        This month's spend (recorded runs plus what live runs have\n"
+                      "                                        accrued) against the budgets; --history: per month\n"
+                      "  vibeml config verify-credentials      Check the Hugging Face token (whoami), the W&B key, the Nebius\n"
+                      "                                        credential files and `sky check nebius`\n\n"
+                      "Every action takes --json for machine-readable output.\n\n"
+                      "Exit codes: 0 done, 1 failed (the settings file or the journal could not be written or read),\n"
+                      "2 wrong arguments or a value a setting does not accept, 3 the keychain did not answer,\n"
+                      "4 verify-credentials found a credential that does not work.\n\n"
                       "Settings:\n");
     for (const SettingDefinition &definition : settingsschema::definitions()) {
         if (!definition.userVisible)
@@ -77,12 +121,18 @@ void ConfigCommand::run(const QStringList &arguments, CliContext &context, Finis
 {
     const QString action = arguments.value(0);
     const QStringList rest = arguments.mid(1);
-    if (action == QLatin1String("show") || action.isEmpty())
-        show(rest, context, std::move(finish));
+    if (action == QLatin1String("show") || action.isEmpty() || action == QLatin1String("--json"))
+        show(action == QLatin1String("--json") ? arguments : rest, context, std::move(finish));
     else if (action == QLatin1String("set"))
         finish(set(rest, context));
     else if (action == QLatin1String("reset"))
         finish(reset(rest, context));
+    else if (action == QLatin1String("set-budget"))
+        finish(setBudget(rest, context));
+    else if (action == QLatin1String("show-spending"))
+        showSpending(rest, context, std::move(finish));
+    else if (action == QLatin1String("verify-credentials"))
+        verifyCredentials(rest, context, std::move(finish));
     else if (action == QLatin1String("set-token"))
         setToken(rest, context, std::move(finish));
     else if (action == QLatin1String("delete-token"))
@@ -154,8 +204,9 @@ void ConfigCommand::show(const QStringList &arguments, CliContext &context, Fini
     });
 }
 
-int ConfigCommand::set(const QStringList &arguments, CliContext &context) const
+int ConfigCommand::set(QStringList arguments, CliContext &context) const
 {
+    const bool json = takeJson(arguments);
     if (arguments.size() != 2) {
         context.err << tr("Usage: vibeml config set NAME VALUE") << '\n';
         return ExitUsage;
@@ -172,13 +223,34 @@ int ConfigCommand::set(const QStringList &arguments, CliContext &context) const
         context.err << tr("vibeml config set: %1").arg(saved.message()) << '\n';
         return ExitFailure;
     }
-    context.out << settingsschema::name(*key) << " = " << settingsschema::toText(*key, context.settings.value(*key))
-                << '\n';
+    printSetting(context, *key, json);
     return ExitOk;
 }
 
-int ConfigCommand::reset(const QStringList &arguments, CliContext &context) const
+int ConfigCommand::setBudget(QStringList arguments, CliContext &context) const
 {
+    const bool json = takeJson(arguments);
+    const QString which = arguments.value(0);
+    const QString name = which == QLatin1String("monthly")    ? settingsschema::name(SettingKey::MonthlyBudgetUsd)
+                         : which == QLatin1String("per-job")  ? settingsschema::name(SettingKey::PerJobBudgetUsd)
+                         : which == QLatin1String("approval") ? settingsschema::name(SettingKey::ApprovalThresholdUsd)
+                                                              : QString();
+    if (arguments.size() != 2 || name.isEmpty()) {
+        context.err << tr("Usage: vibeml config set-budget monthly|per-job|approval USD") << '\n';
+        return ExitUsage;
+    }
+    QString amount = arguments.at(1).trimmed();
+    if (amount.startsWith(QLatin1Char('$')))
+        amount.remove(0, 1);
+    QStringList forwarded{name, amount};
+    if (json)
+        forwarded << QStringLiteral("--json");
+    return set(forwarded, context);
+}
+
+int ConfigCommand::reset(QStringList arguments, CliContext &context) const
+{
+    const bool json = takeJson(arguments);
     if (arguments.size() != 1) {
         context.err << tr("Usage: vibeml config reset NAME") << '\n';
         return ExitUsage;
@@ -190,13 +262,13 @@ int ConfigCommand::reset(const QStringList &arguments, CliContext &context) cons
         context.err << tr("vibeml config reset: %1").arg(saved.message()) << '\n';
         return ExitFailure;
     }
-    context.out << settingsschema::name(*key) << " = " << settingsschema::toText(*key, context.settings.value(*key))
-                << tr("  (default)") << '\n';
+    printSetting(context, *key, json);
     return ExitOk;
 }
 
-void ConfigCommand::setToken(const QStringList &arguments, CliContext &context, Finish finish) const
+void ConfigCommand::setToken(QStringList arguments, CliContext &context, Finish finish) const
 {
+    const bool json = takeJson(arguments);
     const auto id = secretFromName(arguments.value(0));
     if (arguments.size() != 1 || !id) {
         context.err << tr("Usage: vibeml config set-token hf|wandb   (the token is read from stdin)") << '\n';
@@ -220,19 +292,20 @@ void ConfigCommand::setToken(const QStringList &arguments, CliContext &context, 
         context.err << tr("Warning: Hugging Face tokens start with \"hf_\"; storing it anyway.") << '\n';
 
     const SecretId secret = *id;
-    context.secrets.write(secret, token, &context.secrets, [&context, secret, finish](const std::optional<SecretError> &error) {
+    context.secrets.write(secret, token, &context.secrets, [&context, secret, json, finish](const std::optional<SecretError> &error) {
         if (error) {
             context.err << tr("vibeml config set-token: %1").arg(error->message) << '\n';
             finish(exitCodeFor(*error));
             return;
         }
-        context.out << tr("Stored the %1 in the system keychain.").arg(SecretStore::displayName(secret)) << '\n';
+        printSecretDone(context, secret, true, json, tr("Stored the %1 in the system keychain.").arg(SecretStore::displayName(secret)));
         finish(ExitOk);
     });
 }
 
-void ConfigCommand::deleteToken(const QStringList &arguments, CliContext &context, Finish finish) const
+void ConfigCommand::deleteToken(QStringList arguments, CliContext &context, Finish finish) const
 {
+    const bool json = takeJson(arguments);
     const auto id = secretFromName(arguments.value(0));
     if (arguments.size() != 1 || !id) {
         context.err << tr("Usage: vibeml config delete-token hf|wandb") << '\n';
@@ -240,13 +313,13 @@ void ConfigCommand::deleteToken(const QStringList &arguments, CliContext &contex
         return;
     }
     const SecretId secret = *id;
-    context.secrets.remove(secret, &context.secrets, [&context, secret, finish](const std::optional<SecretError> &error) {
+    context.secrets.remove(secret, &context.secrets, [&context, secret, json, finish](const std::optional<SecretError> &error) {
         if (error) {
             context.err << tr("vibeml config delete-token: %1").arg(error->message) << '\n';
             finish(exitCodeFor(*error));
             return;
         }
-        context.out << tr("The %1 is no longer in the keychain.").arg(SecretStore::displayName(secret)) << '\n';
+        printSecretDone(context, secret, false, json, tr("The %1 is no longer in the keychain.").arg(SecretStore::displayName(secret)));
         finish(ExitOk);
     });
 }

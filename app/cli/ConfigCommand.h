@@ -15,10 +15,11 @@ public:
 
 private:
     void show(const QStringList &arguments, CliContext &context, Finish finish) const;
-    int set(const QStringList &arguments, CliContext &context) const;
-    int reset(const QStringList &arguments, CliContext &context) const;
-    void setToken(const QStringList &arguments, CliContext &context, Finish finish) const;
-    void deleteToken(const QStringList &arguments, CliContext &context, Finish finish) const;
+    int set(QStringList arguments, CliContext &context) const;
+    int setBudget(QStringList arguments, CliContext &context) const;
+    int reset(QStringList arguments, CliContext &context) const;
+    void setToken(QStringList arguments, CliContext &context, Finish finish) const;
+    void deleteToken(QStringList arguments, CliContext &context, Finish finish) const;
 };
 
 } // namespace vibeml

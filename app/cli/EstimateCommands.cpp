@@ -176,7 +176,7 @@ QString EstimateCommand::help() const
            + planOptionsHelp()
            + tr("  --all                  also list offers that do not fit and other clouds' offers\n"
                 "  --json                 print the whole estimate as JSON\n\n"
-                "Exit codes: 0 at least one offer fits, 3 the Hub could not be reached, 4 nothing fits or the\n"
+                "Exit codes: 0 at least one offer fits, 2 wrong arguments, 3 the Hub could not be reached, 4 nothing fits or the\n"
                 "model or dataset cannot be used.\n");
 }
 
@@ -253,7 +253,12 @@ QString GpusCommand::help() const
     return tr("Usage: vibeml gpus [--cloud NAME] [--gpu NAME] [--region NAME] [--json]\n\n"
               "Every GPU instance in the catalogs VibeML uses (bundled snapshots, or SkyPilot's fresher copies in\n"
               "~/.sky/catalogs), with GPU memory, on-demand and spot prices. Nebius offers can be launched; the\n"
-              "others are for comparison.\n");
+              "others are for comparison.\n\n"
+              "  --cloud NAME     only this cloud (nebius, aws, gcp, …)\n"
+              "  --gpu NAME       only this accelerator (H100, H200, L40S, …)\n"
+              "  --region NAME    only this region\n"
+              "  --json           print the offers as JSON\n\n"
+              "Exit codes: 0 listed (also when nothing matches), 2 wrong arguments.\n");
 }
 
 void GpusCommand::run(const QStringList &arguments, CliContext &context, Finish finish)

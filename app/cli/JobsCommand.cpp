@@ -67,10 +67,13 @@ void printLogTail(const QString &path, int tail, QTextStream &out, qint64 *lines
 void runAction(jobs::JobService &service, const QString &id, CliContext &context, bool json, CliCommand::Finish finish,
                const std::function<void()> &start)
 {
-    QObject::connect(&service, &jobs::JobService::actionFinished, &service,
-                     [&context, id, json, finish, &service](const QString &subject, bool ok, const QString &message) {
+    // Scoped to this action: the service outlives the command in a long-lived process (the MCP server).
+    auto *scope = new QObject(&service);
+    QObject::connect(&service, &jobs::JobService::actionFinished, scope,
+                     [&context, id, json, finish, &service, scope](const QString &subject, bool ok, const QString &message) {
                          if (subject != id)
                              return;
+                         scope->deleteLater();
                          if (json) {
                              QJsonObject root{{QStringLiteral("id"), id}, {QStringLiteral("ok"), ok}, {QStringLiteral("message"), message}};
                              if (const auto job = service.store().job(id))
@@ -82,6 +85,22 @@ void runAction(jobs::JobService &service, const QString &id, CliContext &context
                          finish(ok ? ExitOk : ExitFailure);
                      });
     start();
+}
+
+// The outcome of a quick action (archive, keep, recover-journal), as text or JSON.
+int report(CliContext &context, bool json, const QString &id, bool ok, const QString &message, jobs::JobService *service = nullptr)
+{
+    if (json) {
+        QJsonObject root{{QStringLiteral("id"), id}, {QStringLiteral("ok"), ok}, {QStringLiteral("message"), message}};
+        if (service) {
+            if (const auto job = service->store().job(id))
+                root.insert(QStringLiteral("job"), jobJson(*job, service->store().clock().now()));
+        }
+        context.out << QJsonDocument(root).toJson(QJsonDocument::Indented);
+    } else {
+        (ok ? context.out : context.err) << message << '\n';
+    }
+    return ok ? ExitOk : ExitFailure;
 }
 
 } // namespace
@@ -106,6 +125,7 @@ QString JobsCommand::help() const
               "  orphans                      vibeml- clusters that sky lists but no live job owns, with prices\n"
               "  archive ID                   hide a finished job from lists (its history is kept)\n"
               "  recover-journal              keep a damaged journal aside and start a fresh one\n\n"
+              "--json prints JSON for every subcommand (logs: the lines as an array; not with --follow).\n\n"
               "Exit codes: 0 done, 1 failed, 2 wrong arguments, 3 sky did not answer; `logs --follow` exits 0 when\n"
               "the job succeeded and 1 otherwise.\n");
 }
@@ -139,20 +159,17 @@ void JobsCommand::run(const QStringList &arguments, CliContext &context, Finish 
     if (sub == QLatin1String("recover-journal")) {
         QString problem;
         if (context.jobs(QStringLiteral("cli"), &problem)) {
-            context.out << tr("The job journal is healthy; nothing to recover.") << '\n';
-            finish(ExitOk);
+            finish(report(context, json, QString(), true, tr("The job journal is healthy; nothing to recover.")));
             return;
         }
         const Status recovered = context.recoverJournal();
         if (!recovered) {
-            context.err << tr("vibeml jobs recover-journal: %1").arg(recovered.message()) << '\n';
-            finish(ExitFailure);
+            finish(report(context, json, QString(), false, tr("vibeml jobs recover-journal: %1").arg(recovered.message())));
             return;
         }
-        context.out << tr("Started a fresh job journal. %1\nClusters that are still running show up with `vibeml jobs orphans`.")
-                           .arg(problem)
-                    << '\n';
-        finish(ExitOk);
+        finish(report(context, json, QString(), true,
+                      tr("Started a fresh job journal. %1\nClusters that are still running show up with `vibeml jobs orphans`.")
+                          .arg(problem)));
         return;
     }
 
@@ -263,6 +280,28 @@ void JobsCommand::run(const QStringList &arguments, CliContext &context, Finish 
             }
         }
         qint64 printed = 0;
+        if (json) {
+            if (parser.isSet(QStringLiteral("follow"))) {
+                context.err << tr("vibeml jobs logs: --follow prints plain lines; drop --json to follow.") << '\n';
+                finish(ExitUsage);
+                return;
+            }
+            QString text;
+            QTextStream lines(&text);
+            printLogTail(job->logFile(), tail, lines, &printed);
+            lines.flush();
+            QStringList list = text.split(QLatin1Char('\n'));
+            if (!list.isEmpty() && list.last().isEmpty())
+                list.removeLast();
+            context.out << QJsonDocument(QJsonObject{{QStringLiteral("id"), id},
+                                                     {QStringLiteral("state"), jobs::stateName(job->state)},
+                                                     {QStringLiteral("logFile"), job->logFile()},
+                                                     {QStringLiteral("totalLines"), printed},
+                                                     {QStringLiteral("lines"), QJsonArray::fromStringList(list)}})
+                               .toJson(QJsonDocument::Indented);
+            finish(ExitOk);
+            return;
+        }
         printLogTail(job->logFile(), tail, context.out, &printed);
         context.out.flush();
         if (!parser.isSet(QStringLiteral("follow")) || isSettled(*job)) {
@@ -278,8 +317,7 @@ void JobsCommand::run(const QStringList &arguments, CliContext &context, Finish 
     }
     if (sub == QLatin1String("archive")) {
         const Status archived = service->archive(id);
-        (archived ? context.out : context.err) << (archived ? tr("Archived %1.").arg(id) : archived.message()) << '\n';
-        finish(archived ? ExitOk : ExitFailure);
+        finish(report(context, json, id, archived.isOk(), archived ? tr("Archived %1.").arg(id) : archived.message(), service));
         return;
     }
     // keep
@@ -291,8 +329,7 @@ void JobsCommand::run(const QStringList &arguments, CliContext &context, Finish 
     }
     const int minutes = parser.isSet(QStringLiteral("minutes")) ? parser.value(QStringLiteral("minutes")).toInt() : job->keepMinutes;
     const Status kept = service->keep(id, *policy, minutes);
-    (kept ? context.out : context.err) << (kept ? tr("%1: %2").arg(id, jobs::policyLabel(*policy, minutes)) : kept.message()) << '\n';
-    finish(kept ? ExitOk : ExitFailure);
+    finish(report(context, json, id, kept.isOk(), kept ? tr("%1: %2").arg(id, jobs::policyLabel(*policy, minutes)) : kept.message(), service));
 }
 
 QString MonitorCommand::summary() const
@@ -302,13 +339,14 @@ QString MonitorCommand::summary() const
 
 QString MonitorCommand::help() const
 {
-    return tr("Usage: vibeml monitor [--until-idle]\n\n"
+    return tr("Usage: vibeml monitor [--until-idle] [--json]\n\n"
               "Runs the same monitor as the window, without one: polls sky for every job in the journal, follows the\n"
               "logs of running jobs into their run bundles, enforces the per-job budget, tears clusters down by\n"
               "policy and reports orphaned clusters. Several VibeML processes share the journal: only one of them\n"
               "acts at a time (a lease in the journal); the others stand by and take over if it stops. Meant for a\n"
               "systemd user service (vibeml-monitor.service) or a server. Stops on SIGINT or SIGTERM.\n\n"
-              "  --until-idle   exit once no job needs watching (every cluster gone or kept on purpose)\n\n"
+              "  --until-idle   exit once no job needs watching (every cluster gone or kept on purpose)\n"
+              "  --json         print each notice as one JSON object per line on stdout (else text on stderr)\n\n"
               "Exit codes: 0 stopped or idle, 1 the journal cannot be used.\n");
 }
 
@@ -317,6 +355,7 @@ void MonitorCommand::run(const QStringList &arguments, CliContext &context, Fini
     ArgumentParser parsing(name());
     QCommandLineParser &parser = parsing.parser();
     parser.addOption({QStringLiteral("until-idle"), tr("Exit when idle.")});
+    parser.addOption({QStringLiteral("json"), tr("Notices as JSON lines.")});
     if (!parsing.parse(arguments, context, 0, 0)) {
         finish(ExitUsage);
         return;
@@ -330,7 +369,17 @@ void MonitorCommand::run(const QStringList &arguments, CliContext &context, Fini
     }
     const bool untilIdle = parser.isSet(QStringLiteral("until-idle"));
     jobs::JobMonitor &monitor = service->monitor();
-    QObject::connect(&monitor, &jobs::JobMonitor::notice, service, [&context](const jobs::MonitorNotice &notice) {
+    const bool json = parser.isSet(QStringLiteral("json"));
+    QObject::connect(&monitor, &jobs::JobMonitor::notice, service, [&context, json](const jobs::MonitorNotice &notice) {
+        if (json) {
+            context.out << QJsonDocument(QJsonObject{{QStringLiteral("job"), notice.jobId},
+                                                     {QStringLiteral("title"), notice.title},
+                                                     {QStringLiteral("message"), notice.message}})
+                               .toJson(QJsonDocument::Compact)
+                        << '\n'
+                        << Qt::flush;
+            return;
+        }
         context.err << QStringLiteral("%1%2: %3\n")
                            .arg(notice.jobId.isEmpty() ? QString() : QStringLiteral("[%1] ").arg(notice.jobId), notice.title, notice.message)
                     << Qt::flush;

@@ -27,9 +27,7 @@ QString isoOrNull(const QDateTime &when)
 
 QString elapsedText(const jobs::JobRecord &job, const QDateTime &now)
 {
-    const QDateTime start = job.launchStartedAt.isValid() ? job.launchStartedAt : job.createdAt;
-    const QDateTime end = job.tornDownAt.isValid() ? job.tornDownAt : (jobs::isTerminal(job.state) ? job.updatedAt : now);
-    const qint64 seconds = std::max<qint64>(0, start.secsTo(end));
+    const qint64 seconds = job.elapsedSecondsAt(now);
     if (seconds >= 3600)
         return QStringLiteral("%1h%2m").arg(seconds / 3600).arg((seconds % 3600) / 60, 2, 10, QLatin1Char('0'));
     return QStringLiteral("%1m%2s").arg(seconds / 60).arg(seconds % 60, 2, 10, QLatin1Char('0'));
@@ -37,7 +35,7 @@ QString elapsedText(const jobs::JobRecord &job, const QDateTime &now)
 
 QString costText(const jobs::JobRecord &job, const QDateTime &now)
 {
-    const double accrued = job.actualUsd ? *job.actualUsd : job.accruedAt(now);
+    const double accrued = job.costAt(now);
     QString text = cost::formatDollars(accrued) + QStringLiteral(" / ") + cost::formatDollars(job.estimateHighUsd);
     if (job.budgetCapUsd)
         text += QStringLiteral(" / ") + cost::formatDollars(*job.budgetCapUsd);

@@ -19,6 +19,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 
+#include <cmath>
 #include <memory>
 
 namespace vibeml {
@@ -86,6 +87,20 @@ void printPlan(const sky::LaunchPlan &plan, const jobs::LaunchBudgetCheck &check
         << '\n';
 }
 
+// What to do about a run above the approval threshold when nobody can be asked.
+QString approvalAdvice(const CliContext &context, double worstCaseUsd)
+{
+    const QString threshold = QString::number(std::ceil(worstCaseUsd));
+    if (context.surface == QLatin1String("mcp"))
+        return tr("The MCP server does not approve such runs on your behalf. To allow it, raise the threshold "
+                  "(vibeml config set budget.approval-threshold-usd %1) or let MCP clients launch above it "
+                  "(vibeml config set mcp.allow-above-approval yes); the per-run and monthly budgets still apply.")
+            .arg(threshold);
+    return tr("Rerun with --yes to approve it (stdin is not a terminal, so VibeML cannot ask), or raise the threshold: "
+              "vibeml config set budget.approval-threshold-usd %1")
+        .arg(threshold);
+}
+
 } // namespace
 
 QString LaunchCommand::summary() const
@@ -104,6 +119,7 @@ QString LaunchCommand::help() const
            + tr("  --max-cost USD         stop the run when it has cost this much (at most budget.per-job-usd)\n"
                 "  --output-repo ID       push the result to this (private) Hub model repo\n"
                 "  --public               make --output-repo public\n"
+                "  --download DIR         copy the outputs into DIR/<job> before the cluster goes\n"
                 "  --wandb                report to Weights & Biases (key from `vibeml config set-token wandb`)\n"
                 "  --keep POLICY          after the job: down (default: cluster.teardown), keep-minutes,\n"
                 "                         keep-stopped or keep-up\n"
@@ -125,6 +141,7 @@ void LaunchCommand::run(const QStringList &arguments, CliContext &context, Finis
     parser.addOption({QStringLiteral("max-cost"), tr("Per-run cap."), tr("USD")});
     parser.addOption({QStringLiteral("output-repo"), tr("Output repo."), tr("ID")});
     parser.addOption({QStringLiteral("public"), tr("Public output repo.")});
+    parser.addOption({QStringLiteral("download"), tr("Download folder."), tr("DIR")});
     parser.addOption({QStringLiteral("wandb"), tr("Report to W&B.")});
     parser.addOption({QStringLiteral("keep"), tr("Teardown policy."), tr("POLICY")});
     parser.addOption({QStringLiteral("dry-run"), tr("Plan only.")});
@@ -174,6 +191,15 @@ void LaunchCommand::run(const QStringList &arguments, CliContext &context, Finis
         }
     }
     options->choices.outputPrivate = !parser.isSet(QStringLiteral("public"));
+    if (parser.isSet(QStringLiteral("download"))) {
+        const QString folder = parser.value(QStringLiteral("download"));
+        if (folder.trimmed().isEmpty()) {
+            context.err << tr("vibeml launch-training: --download needs a folder.") << '\n';
+            finish(ExitUsage);
+            return;
+        }
+        options->choices.downloadDir = QDir(folder).absolutePath();
+    }
     options->choices.useWandb = parser.isSet(QStringLiteral("wandb"));
     options->choices.idleMinutes = context.settings.integer(SettingKey::AutostopIdleMinutes);
     const QString keep = parser.isSet(QStringLiteral("keep")) ? parser.value(QStringLiteral("keep"))
@@ -256,10 +282,9 @@ void LaunchCommand::run(const QStringList &arguments, CliContext &context, Finis
             bool approved = options->yes;
             if (check.decision.verdict == cost::BudgetVerdict::NeedsApproval && !approved) {
                 if (!context.stdinIsTerminal) {
-                    context.err << tr("vibeml launch-training: the worst case, %1, is above your approval threshold of %2. "
-                                      "Rerun with --yes to approve it (stdin is not a terminal, so VibeML cannot ask).")
+                    context.err << tr("vibeml launch-training: the worst case, %1, is above your approval threshold of %2. ")
                                        .arg(cost::formatDollars(check.worstCase.usd), cost::formatDollars(limits.approvalThresholdUsd))
-                                << '\n';
+                                << approvalAdvice(context, check.worstCase.usd) << '\n';
                     finish(ExitNotReady);
                     return;
                 }
@@ -277,7 +302,7 @@ void LaunchCommand::run(const QStringList &arguments, CliContext &context, Finis
             const auto start = [=, &context](const QString &wandbKey) {
                 jobs::LaunchRequest launch;
                 launch.plan = plan;
-                launch.source = QStringLiteral("cli");
+                launch.source = context.surface;
                 launch.policy = *options->policy;
                 launch.keepMinutes = context.settings.integer(SettingKey::KeepClusterMinutes);
                 if (plan.useHfToken)
@@ -294,11 +319,32 @@ void LaunchCommand::run(const QStringList &arguments, CliContext &context, Finis
                     printPlan(plan, check, context.err);
                     context.err << tr("Launching %1 …").arg(plan.jobId) << '\n' << Qt::flush;
                 }
-                QObject::connect(service, &jobs::JobService::launchOutput, service, [&context, options](const QString &, const QString &line) {
-                    if (!options->json)
+                if (context.longLived && !options->wait) {
+                    // The process stays (the MCP server), so sky goes on submitting after we answer.
+                    const std::optional<jobs::JobRecord> job = service->store().job(plan.jobId);
+                    if (options->json) {
+                        QJsonObject root = planSummaryJson(plan, check, job ? job->bundleDirectory : QString());
+                        root.insert(QStringLiteral("launched"), true);
+                        root.insert(QStringLiteral("message"), tr("sky is submitting the job; ask for its status to follow it"));
+                        if (job)
+                            root.insert(QStringLiteral("job"), jobJson(*job, service->store().clock().now()));
+                        context.out << QJsonDocument(root).toJson(QJsonDocument::Indented);
+                    } else {
+                        context.out << tr("Launching %1; sky is submitting it.").arg(plan.jobId) << '\n';
+                    }
+                    finish(ExitOk);
+                    return;
+                }
+                // Scoped to this launch: the service outlives the command in a long-lived process.
+                auto *scope = new QObject(service);
+                QObject::connect(service, &jobs::JobService::launchOutput, scope, [&context, options, jobId = plan.jobId](const QString &id, const QString &line) {
+                    if (!options->json && id == jobId)
                         context.err << QStringLiteral("  sky: ") << line << '\n' << Qt::flush;
                 });
-                QObject::connect(service, &jobs::JobService::launchFinished, service, [=, &context](const jobs::LaunchResult &result) {
+                QObject::connect(service, &jobs::JobService::launchFinished, scope, [=, &context](const jobs::LaunchResult &result) {
+                    if (result.jobId != plan.jobId)
+                        return;
+                    scope->deleteLater();
                     const std::optional<jobs::JobRecord> job = service->store().job(result.jobId);
                     if (options->json) {
                         QJsonObject root = planSummaryJson(plan, check, job ? job->bundleDirectory : QString());

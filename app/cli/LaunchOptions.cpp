@@ -35,6 +35,8 @@ LaunchOptions LaunchOptions::parse(const QStringList &arguments)
             ++i;
         } else if (argument == QLatin1String("-reverse")) {
             continue;
+        } else if (argument == QLatin1String("--mcp")) {
+            options.commandArguments.append(QStringLiteral("mcp")); // `vibeml --mcp` is `vibeml mcp`
         } else {
             options.commandArguments.append(argument);
         }

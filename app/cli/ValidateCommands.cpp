@@ -55,7 +55,7 @@ void print(const Report &report, bool json, CliContext &context)
         context.out << report.toText();
 }
 
-const QString commonHelp = QStringLiteral("\nExit codes: 0 ready to train, 3 the Hub could not be reached (and nothing was cached), "
+const QString commonHelp = QStringLiteral("\nExit codes: 0 ready to train, 2 wrong arguments, 3 the Hub could not be reached (and nothing was cached), "
                                           "4 a check failed.\nThe token comes from the keychain, else HF_TOKEN, "
                                           "HUGGING_FACE_HUB_TOKEN, HF_TOKEN_PATH, $HF_HOME/token, ~/.cache/huggingface/token.\n");
 

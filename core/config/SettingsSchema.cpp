@@ -17,9 +17,9 @@ QString tr(const char *text)
     return QCoreApplication::translate("Settings", text);
 }
 
-const std::array<SettingDefinition, 18> &table()
+const std::array<SettingDefinition, 19> &table()
 {
-    static const std::array<SettingDefinition, 18> rows = {{
+    static const std::array<SettingDefinition, 19> rows = {{
         {.key = SettingKey::DefaultRegion,
          .name = "launch.region",
          .type = SettingType::Text,
@@ -101,6 +101,14 @@ const std::array<SettingDefinition, 18> &table()
          .summary = QT_TRANSLATE_NOOP("Settings", "Warn when spending reaches this fraction of a budget (0.05 to 1)"),
          .minimum = 0.05,
          .maximum = 1.0},
+        {.key = SettingKey::McpAllowAboveApproval,
+         .name = "mcp.allow-above-approval",
+         .type = SettingType::Choice,
+         .defaultValue = QStringLiteral("no"),
+         .label = QT_TRANSLATE_NOOP("Settings", "AI assistants may approve"),
+         .summary = QT_TRANSLATE_NOOP("Settings",
+                                      "Let MCP clients launch runs above the approval threshold: no or yes (the caps always apply)"),
+         .choices = {QStringLiteral("no"), QStringLiteral("yes")}},
         {.key = SettingKey::HubEndpoint,
          .name = "hub.endpoint",
          .type = SettingType::Url,

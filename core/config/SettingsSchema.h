@@ -23,6 +23,7 @@ enum class SettingKey {
     MonthlyBudgetUsd,
     ApprovalThresholdUsd,
     BudgetWarnFraction,
+    McpAllowAboveApproval,
     HubEndpoint,
     ViewerEndpoint,
     SkyExecutable,

@@ -128,7 +128,7 @@ private Q_SLOTS:
         const QJsonObject root = QJsonDocument::fromJson(result.out, &error).object();
         QCOMPARE(error.error, QJsonParseError::NoError);
         const QJsonArray rows = root.value(QStringLiteral("settings")).toArray();
-        QCOMPARE(rows.size(), 14);
+        QCOMPARE(rows.size(), 15);
         QCOMPARE(root.value(QStringLiteral("hub")).toObject().value(QStringLiteral("endpointSource")).toString(), QStringLiteral("default"));
         bool sawMonthly = false;
         for (const QJsonValue &row : rows) {

@@ -131,6 +131,8 @@ private Q_SLOTS:
         QCOMPARE(all.size(), 1);
         const QJsonObject job = all.first().toObject();
         QCOMPARE(job.value(QStringLiteral("state")).toString(), QStringLiteral("done"));
+        if (job.value(QStringLiteral("outcome")).toString() != outcome)
+            qWarning().noquote() << run({QStringLiteral("jobs"), QStringLiteral("status"), job.value(QStringLiteral("id")).toString()}).out;
         QCOMPARE(job.value(QStringLiteral("outcome")).toString(), outcome);
         if (outcome == QLatin1String("succeeded")) {
             // The log survived the restarts, whole and once.

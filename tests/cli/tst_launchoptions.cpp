@@ -27,6 +27,8 @@ private Q_SLOTS:
         QTest::newRow("qt platform option") << words("-platform offscreen") << true << false << words("");
         QTest::newRow("qt style and reverse") << words("-style fusion -reverse") << true << false << words("");
         QTest::newRow("version is headless") << words("--version") << false << false << words("--version");
+        QTest::newRow("--mcp is the mcp command") << words("--mcp") << false << false << words("mcp");
+        QTest::newRow("--mcp after --debug") << words("--debug --mcp") << false << true << words("mcp");
         QTest::newRow("help is headless") << words("--help") << false << false << words("--help");
         QTest::newRow("subcommand") << words("config show") << false << false << words("config show");
         QTest::newRow("debug before") << words("--debug config show") << false << true << words("config show");
