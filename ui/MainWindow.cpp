@@ -3,9 +3,13 @@
 #include "config/Settings.h"
 #include "jobs/JobService.h"
 #include "dialogs/PreferencesDialog.h"
+#include "jobs/JobLaunchController.h"
 #include "pages/JobsPage.h"
 #include "pages/LogPage.h"
 #include "pages/PlanPage.h"
+#include "shell/CloseGuard.h"
+#include "shell/StatusIndicators.h"
+#include "shell/TrayController.h"
 #include "widgets/MessageBanner.h"
 
 #include "vibeml/Version.h"
@@ -30,7 +34,7 @@ MainWindow::MainWindow(const Services &services, QWidget *parent)
       m_planPage(new PlanPage({services.settings, services.hub, services.hubSnapshot, services.catalog,
                                services.monthSpentUsd, services.skyEnvironment},
                               this)),
-      m_jobsPage(new JobsPage(this)),
+      m_jobsPage(new JobsPage(services.settings, this)),
       m_logPage(new LogPage(services.logBus, services.logDirectory, this))
 {
     setWindowTitle(QLatin1String(kDisplayName));
@@ -52,11 +56,34 @@ MainWindow::MainWindow(const Services &services, QWidget *parent)
     setCentralWidget(central);
 
     createMenus();
+    createShell();
     statusBar()->showMessage(tr("Ready"), 3000);
     connect(m_planPage, &PlanPage::preferencesRequested, this, &MainWindow::showPreferences);
+    m_launcher = new JobLaunchController(services.settings, services.secrets, this);
+    connect(m_planPage, &PlanPage::launchRequested, this, &MainWindow::launchPlan);
+    connect(m_jobsPage, &JobsPage::relaunchRequested, this, &MainWindow::launchPlan);
+    connect(m_jobsPage, &JobsPage::statusMessage, this, [this](const QString &message) { statusBar()->showMessage(message, 10000); });
+    connect(m_launcher, &JobLaunchController::started, this, [this](const QString &jobId) {
+        m_jobsPage->selectJob(jobId);
+        statusBar()->showMessage(tr("Launching %1…").arg(jobId), 10000);
+    });
+    connect(m_launcher, &JobLaunchController::refused, this, [this](const QString &, const QString &message) {
+        m_banner->showMessage(message, MessageBanner::Severity::Error);
+    });
+    connect(this, &MainWindow::jobServiceReady, this, [this](jobs::JobService *service) {
+        m_jobsPage->setService(service);
+        m_launcher->setService(service);
+    });
     restoreWindowState();
     // The journal and the monitor wait until the window has painted (startup stays fast).
     QTimer::singleShot(0, this, &MainWindow::attachJobService);
+}
+
+void MainWindow::launchPlan(const sky::LaunchPlan &plan)
+{
+    // The row appears on the Jobs page as soon as it is committed; sky runs in the background.
+    showPage(Page::Jobs);
+    m_launcher->launch(plan);
 }
 
 void MainWindow::attachJobService()
@@ -71,6 +98,45 @@ void MainWindow::attachJobService()
     }
     m_jobService->monitor().start();
     Q_EMIT jobServiceReady(m_jobService);
+}
+
+// The status bar indicators, the tray and the question on closing with live jobs.
+void MainWindow::createShell()
+{
+    m_statusIndicators = new StatusIndicators(
+        {m_services.settings, &m_services.secrets, m_services.hub, m_services.skyEnvironment}, statusBar());
+    m_tray = new TrayController(this);
+    m_closeGuard = new CloseGuard(this, m_tray->isAvailable(), this);
+    connect(this, &MainWindow::jobServiceReady, this, [this](jobs::JobService *service) {
+        m_statusIndicators->setJobService(service);
+        m_tray->setJobService(service);
+        m_closeGuard->setJobService(service);
+    });
+    connect(m_tray, &TrayController::showWindowRequested, this, &MainWindow::bringToFront);
+    connect(m_tray, &TrayController::quitRequested, this, [this] {
+        bringToFront();
+        close();
+    });
+    connect(m_tray, &TrayController::notificationWithoutTray, this, [this](const Notification &notification) {
+        const auto severity = notification.severity == Notification::Severity::Critical  ? MessageBanner::Severity::Error
+                              : notification.severity == Notification::Severity::Warning ? MessageBanner::Severity::Warning
+                                                                                         : MessageBanner::Severity::Information;
+        m_banner->showMessage(tr("%1: %2").arg(notification.title, notification.message), severity);
+    });
+    connect(m_closeGuard, &CloseGuard::keptInTray, m_tray, [this] {
+        m_tray->showMessage({Notification::Severity::Information, tr("VibeML keeps watching your jobs"),
+                             tr("It stays here in the tray. Choose Quit VibeML from this icon's menu to stop it."), {}});
+    });
+    connect(m_closeGuard, &CloseGuard::handOverFailed, m_banner,
+            [this](const QString &message) { m_banner->showMessage(message, MessageBanner::Severity::Error); });
+}
+
+void MainWindow::bringToFront()
+{
+    setWindowState(windowState() & ~Qt::WindowMinimized);
+    show();
+    raise();
+    activateWindow();
 }
 
 void MainWindow::createMenus()
@@ -138,7 +204,8 @@ void MainWindow::showSettingsReport(const SettingsLoadReport &report)
 void MainWindow::showPreferences()
 {
     if (!m_preferences) {
-        m_preferences = new PreferencesDialog(m_services.settings, m_services.secrets, this);
+        m_preferences = new PreferencesDialog(m_services.settings, m_services.secrets,
+                                              {m_statusIndicators->hubAccount(), m_statusIndicators->skyHealth()}, this);
         m_preferences->setAttribute(Qt::WA_DeleteOnClose);
     }
     m_preferences->show();
@@ -167,6 +234,8 @@ void MainWindow::saveWindowState()
 void MainWindow::closeEvent(QCloseEvent *event)
 {
     saveWindowState();
+    if (m_closeGuard && m_closeGuard->interceptClose(event))
+        return;
     QMainWindow::closeEvent(event);
 }
 

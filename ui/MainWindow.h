@@ -10,6 +10,8 @@ class QTabWidget;
 
 namespace vibeml {
 
+class CloseGuard;
+class JobLaunchController;
 class JobsPage;
 class LogBus;
 class LogPage;
@@ -18,6 +20,8 @@ class PlanPage;
 class PreferencesDialog;
 class SecretStore;
 class Settings;
+class StatusIndicators;
+class TrayController;
 struct SettingsLoadReport;
 namespace catalog {
 class Catalog;
@@ -27,6 +31,7 @@ class HubClient;
 class OfflineSnapshot;
 } // namespace hub
 namespace sky {
+struct LaunchPlan;
 struct SkyEnvironment;
 }
 namespace jobs {
@@ -67,8 +72,13 @@ public:
 
     MessageBanner *banner() const { return m_banner; }
     PlanPage *planPage() const { return m_planPage; }
+    JobsPage *jobsPage() const { return m_jobsPage; }
+    JobLaunchController *launchController() const { return m_launcher; }
     LogPage *logPage() const { return m_logPage; }
     PreferencesDialog *preferencesDialog() const;
+    StatusIndicators *statusIndicators() const { return m_statusIndicators; }
+    TrayController *tray() const { return m_tray; }
+    CloseGuard *closeGuard() const { return m_closeGuard; }
     // nullptr until the journal is open (shortly after the first paint), or when it cannot be.
     jobs::JobService *jobService() const { return m_jobService; }
 
@@ -84,6 +94,10 @@ private:
     void restoreWindowState();
     void saveWindowState();
     void attachJobService();
+    // A confirmed plan (the Plan page, or a relaunch from the Jobs page) goes to the launcher.
+    void launchPlan(const sky::LaunchPlan &plan);
+    void createShell();
+    void bringToFront();
 
     Services m_services;
     QTabWidget *m_tabs;
@@ -93,6 +107,10 @@ private:
     LogPage *m_logPage;
     QPointer<PreferencesDialog> m_preferences;
     jobs::JobService *m_jobService = nullptr;
+    JobLaunchController *m_launcher = nullptr;
+    StatusIndicators *m_statusIndicators = nullptr;
+    TrayController *m_tray = nullptr;
+    CloseGuard *m_closeGuard = nullptr;
 };
 
 } // namespace vibeml

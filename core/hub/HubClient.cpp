@@ -61,6 +61,36 @@ auto ignoreHeaders(Result<T, ParseError> (*parser)(const QByteArray &))
     return [parser](const QByteArray &body, const RawHeaders &) { return parser(body); };
 }
 
+// The first page of a search, sorted by downloads, with the fields the pickers show.
+QUrl searchUrl(QUrl url, RepoKind kind, const QString &query, int limit)
+{
+    QUrlQuery items;
+    items.addQueryItem(QStringLiteral("search"), QString::fromLatin1(QUrl::toPercentEncoding(query.trimmed().left(200))));
+    items.addQueryItem(QStringLiteral("sort"), QStringLiteral("downloads"));
+    items.addQueryItem(QStringLiteral("limit"), QString::number(std::clamp(limit, 1, 100)));
+    const QStringList expand = kind == RepoKind::Model
+                                   ? QStringList{QStringLiteral("downloads"), QStringLiteral("likes"), QStringLiteral("gated"),
+                                                 QStringLiteral("pipeline_tag"), QStringLiteral("library_name"),
+                                                 QStringLiteral("safetensors"), QStringLiteral("tags"), QStringLiteral("private"),
+                                                 QStringLiteral("createdAt")}
+                                   : QStringList{QStringLiteral("downloads"), QStringLiteral("likes"), QStringLiteral("gated"),
+                                                 QStringLiteral("tags"), QStringLiteral("private"), QStringLiteral("createdAt")};
+    for (const QString &field : expand)
+        items.addQueryItem(QStringLiteral("expand[]"), field);
+    url.setQuery(items);
+    return url;
+}
+
+Result<SearchPage, ParseError> parseSearch(const QByteArray &body, const RawHeaders &headers, RepoKind kind, const QUrl &endpoint)
+{
+    auto page = parseSearchPage(body, kind);
+    if (!page)
+        return page;
+    SearchPage value = std::move(page).value();
+    value.next = nextPageUrl(headerValue(headers, "Link"), endpoint);
+    return value;
+}
+
 } // namespace
 
 QString describeOrigin(AnswerOrigin origin, const QDateTime &fetchedAt, const QDateTime &now)
@@ -97,6 +127,7 @@ void HubClient::setToken(const ResolvedToken &token)
 {
     m_token = token;
     m_transport.setToken(token.token);
+    Q_EMIT tokenChanged();
 }
 
 QUrl HubClient::hubUrl(const QString &path) const
@@ -294,22 +325,26 @@ HubClient::Handle HubClient::datasetInfo(const QString &id, const QString &revis
 HubClient::Handle HubClient::search(RepoKind kind, const QString &query, int limit, QObject *receiver,
                                     Callback<SearchPage> callback)
 {
-    QUrl url = hubUrl(QStringLiteral("/api/") + repoSegment(kind));
-    QUrlQuery items;
-    items.addQueryItem(QStringLiteral("search"), QString::fromLatin1(QUrl::toPercentEncoding(query.trimmed().left(200))));
-    items.addQueryItem(QStringLiteral("sort"), QStringLiteral("downloads"));
-    items.addQueryItem(QStringLiteral("limit"), QString::number(std::clamp(limit, 1, 100)));
-    const QStringList expand = kind == RepoKind::Model
-                                   ? QStringList{QStringLiteral("downloads"), QStringLiteral("likes"), QStringLiteral("gated"),
-                                                 QStringLiteral("pipeline_tag"), QStringLiteral("library_name"),
-                                                 QStringLiteral("safetensors"), QStringLiteral("tags"), QStringLiteral("private"),
-                                                 QStringLiteral("createdAt")}
-                                   : QStringList{QStringLiteral("downloads"), QStringLiteral("likes"), QStringLiteral("gated"),
-                                                 QStringLiteral("tags"), QStringLiteral("private"), QStringLiteral("createdAt")};
-    for (const QString &field : expand)
-        items.addQueryItem(QStringLiteral("expand[]"), field);
-    url.setQuery(items);
-    return nextPage(kind, url, receiver, std::move(callback));
+    return nextPage(kind, searchUrl(hubUrl(QStringLiteral("/api/") + repoSegment(kind)), kind, query, limit), receiver,
+                    std::move(callback));
+}
+
+std::optional<Fetched<SearchPage>> HubClient::cachedSearch(RepoKind kind, const QString &query, int limit) const
+{
+    // The same lookup fetchInto() makes for search() before it goes to the network.
+    if (!m_cache || m_ttl.search.count() <= 0 || m_transport.endpoints().offline)
+        return std::nullopt;
+    const QUrl url = searchUrl(hubUrl(QStringLiteral("/api/") + repoSegment(kind)), kind, query, limit);
+    const auto entry = m_cache->lookup(HubCache::keyFor("GET", url, m_token.token));
+    if (!entry)
+        return std::nullopt;
+    const qint64 age = entry->fetchedAt.secsTo(QDateTime::currentDateTimeUtc());
+    if (age < 0 || age >= m_ttl.search.count())
+        return std::nullopt;
+    auto parsed = parseSearch(entry->body, entry->headers, kind, m_transport.endpoints().hub);
+    if (!parsed)
+        return std::nullopt;
+    return Fetched<SearchPage>{std::move(parsed).value(), AnswerOrigin::Cache, entry->fetchedAt};
 }
 
 HubClient::Handle HubClient::nextPage(RepoKind kind, const QUrl &next, QObject *receiver, Callback<SearchPage> callback)
@@ -323,13 +358,8 @@ HubClient::Handle HubClient::nextPage(RepoKind kind, const QUrl &next, QObject *
     call.request.maxAttempts = 1;
     call.ttl = m_ttl.search;
     const QUrl endpoint = m_transport.endpoints().hub;
-    const auto parse = [kind, endpoint](const QByteArray &body, const RawHeaders &headers) -> Result<SearchPage, ParseError> {
-        auto page = parseSearchPage(body, kind);
-        if (!page)
-            return page;
-        SearchPage value = std::move(page).value();
-        value.next = nextPageUrl(headerValue(headers, "Link"), endpoint);
-        return value;
+    const auto parse = [kind, endpoint](const QByteArray &body, const RawHeaders &headers) {
+        return parseSearch(body, headers, kind, endpoint);
     };
     return fetch<SearchPage>(std::move(call), receiver, parse, std::move(callback));
 }

@@ -14,6 +14,7 @@
 #include <chrono>
 #include <functional>
 #include <map>
+#include <optional>
 
 namespace vibeml::hub {
 
@@ -75,6 +76,10 @@ public:
     // One page sorted by downloads; `limit` 1–100. Search-as-you-type: one try, no retries.
     Handle search(RepoKind kind, const QString &query, int limit, QObject *receiver, Callback<SearchPage> callback);
     Handle nextPage(RepoKind kind, const QUrl &next, QObject *receiver, Callback<SearchPage> callback);
+    // What search() would answer from the cache right now, synchronously: nullopt unless a fresh
+    // (within its time-to-live) cached answer exists. Lets search-as-you-type show a query asked
+    // before at once, without waiting for the typing to pause.
+    std::optional<Fetched<SearchPage>> cachedSearch(RepoKind kind, const QString &query, int limit) const;
     // Follows the listing's own pagination (at most 20 pages).
     Handle tree(RepoKind kind, const QString &id, const QString &revision, const QString &path, bool recursive,
                 QObject *receiver, Callback<QList<TreeEntry>> callback);
@@ -92,6 +97,10 @@ public:
                      Callback<FirstRows> callback);
 
     void cancel(Handle handle);
+
+Q_SIGNALS:
+    // After every setToken(), even with the same token: whoever shows the account asks again.
+    void tokenChanged();
 
 private:
     struct Call

@@ -7,6 +7,7 @@
 #include "sky/RunBundle.h"
 
 #include "FakeSky.h"
+#include "JobTestRig.h"
 #include "TestSupport.h"
 
 #include <QFile>
@@ -24,75 +25,10 @@ using namespace vibeml;
 using namespace vibeml::jobs;
 using namespace std::chrono_literals;
 
-namespace {
-
-sky::LaunchPlan samplePlan(const QString &id, double pricePerHour = 3.6)
-{
-    const QJsonObject json = QJsonDocument::fromJson(test::readFile(test::dataPath(QStringLiteral("tasks/single-gpu-lora/plan.json")))).object();
-    auto plan = sky::launchPlanFromJson(json);
-    Q_ASSERT(plan);
-    sky::LaunchPlan result = plan.value();
-    result.jobId = id;
-    result.pricePerHour = pricePerHour;
-    result.managed = false;
-    result.spot = false;
-    return result;
-}
-
-MonitorTimings quickTimings()
-{
-    MonitorTimings timings;
-    timings.fast = 100ms;
-    timings.steady = 200ms;
-    timings.idle = 400ms;
-    timings.maxBackoff = 800ms;
-    timings.observe = 100ms;
-    timings.leaseTtl = 30s;
-    timings.commandTimeout = 8s;
-    timings.reconcile.launchGrace = 60s;
-    return timings;
-}
-
-// One VibeML process's view: its own journal connection, job service and monitor.
-struct Process
-{
-    std::unique_ptr<JournalDatabase> journal;
-    std::unique_ptr<JobService> service;
-
-    Process(const QString &journalPath, const Clock &clock, const catalog::Catalog &catalog, const test::FakeSky &sky,
-            const QString &bundles, MonitorTimings timings = quickTimings())
-    {
-        journal = std::make_unique<JournalDatabase>(journalPath);
-        const Status opened = journal->open();
-        Q_ASSERT(opened.isOk());
-        JobService::Config config;
-        config.bundlesRoot = bundles;
-        config.environment.program = test::FakeSky::program();
-        config.environment.base.insert(QStringLiteral("FAKE_SKY_STATE"), sky.stateDirectory());
-        config.environment.rsyncProgram = QFileInfo(test::FakeSky::program()).absolutePath() + QStringLiteral("/rsync");
-        config.timings = timings;
-        config.role = QStringLiteral("test");
-        service = std::make_unique<JobService>(*journal, clock, &catalog, config);
-    }
-    ~Process()
-    {
-        service.reset();
-        journal.reset();
-    }
-    JobStore &store() { return service->store(); }
-    JobMonitor &monitor() { return service->monitor(); }
-};
-
-cost::BudgetLimits generousLimits()
-{
-    cost::BudgetLimits limits;
-    limits.perJobUsd = 1000;
-    limits.monthlyUsd = 10000;
-    limits.approvalThresholdUsd = 1000;
-    return limits;
-}
-
-} // namespace
+using test::generousLimits;
+using test::quickTimings;
+using test::samplePlan;
+using Process = test::JobProcess;
 
 class TestJobMonitor : public QObject
 {
@@ -143,11 +79,7 @@ private:
         return count;
     }
 
-    QStringList clustersUp() const
-    {
-        const QJsonObject state = QJsonDocument::fromJson(test::readFile(m_sky->stateDirectory() + QStringLiteral("/state.json"))).object();
-        return state.value(QStringLiteral("clusters")).toObject().keys();
-    }
+    QStringList clustersUp() const { return m_sky->clusters(); }
 
 private Q_SLOTS:
     void init()

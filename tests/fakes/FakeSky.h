@@ -56,6 +56,13 @@ public:
         return result;
     }
 
+    // The clusters the fake has (in any status): what would bill.
+    QStringList clusters() const
+    {
+        const QJsonObject state = QJsonDocument::fromJson(readFile(m_state + QStringLiteral("/state.json"))).object();
+        return state.value(QStringLiteral("clusters")).toObject().keys();
+    }
+
     // Environment for a child `sky`: where the fake keeps its state.
     QStringList environment() const { return {QStringLiteral("FAKE_SKY_STATE=") + m_state}; }
 

@@ -96,6 +96,26 @@ private Q_SLOTS:
         QCOMPARE(searchRequests(rig.fake), 2);
     }
 
+    void aRepeatedQueryIsAnsweredFromTheCacheAtOnce()
+    {
+        HubTestRig rig;
+        ModelPicker picker(*rig.client, nullptr, &rig.snapshot);
+        HubSearchModel *model = picker.searchBox()->model();
+        QSignalSpy finished(model, &HubSearchModel::searchFinished);
+        model->setQuery(QStringLiteral("llama"));
+        QVERIFY(finished.wait(5000));
+        QCOMPARE(searchRequests(rig.fake), 1);
+        model->setQuery(QString());
+        QVERIFY(model->showsRecent());
+        // Asked before and still fresh: shown before setQuery() returns, no debounce, no request.
+        model->setQuery(QStringLiteral("llama"));
+        QCOMPARE(finished.count(), 2);
+        QVERIFY(!model->isSearching());
+        QCOMPARE(model->rowCount(), 5);
+        QVERIFY2(model->statusText().contains(QStringLiteral("cached")), qPrintable(model->statusText()));
+        QCOMPARE(searchRequests(rig.fake), 1);
+    }
+
     void offlineSearchUsesTheSnapshot()
     {
         HubTestRig rig;

@@ -15,6 +15,7 @@
 #include "secrets/SecretStore.h"
 
 #include "FakeSky.h"
+#include "GuiDrivers.h"
 #include "GuiTestMain.h"
 #include "HubTestRig.h"
 
@@ -36,18 +37,15 @@
 
 using namespace vibeml;
 using test::HubTestRig;
+using test::findOffer;
+using test::pickModelAndDataset;
+using test::typeAndEnter;
 
 Q_DECLARE_METATYPE(vibeml::sky::LaunchPlan)
 
 namespace {
 
 int g_counter = 0;
-
-const catalog::Catalog &bundled()
-{
-    static const catalog::Catalog catalog = catalog::Catalog::load(test::isolatedRoot() + QStringLiteral("/no-sky-catalogs"));
-    return catalog;
-}
 
 // Everything a plan page needs, against the fake Hub and the fake `sky`.
 struct PageRig
@@ -64,7 +62,7 @@ struct PageRig
         return {settings,
                 hub.client.get(),
                 &hub.snapshot,
-                []() -> const catalog::Catalog & { return bundled(); },
+                []() -> const catalog::Catalog & { return test::bundledCatalog(); },
                 [this] { return std::optional<double>(monthSpent); },
                 [this] {
                     sky::SkyEnvironment environment;
@@ -74,46 +72,6 @@ struct PageRig
                 }};
     }
 };
-
-void typeAndEnter(QLineEdit *field, const QString &text)
-{
-    field->setFocus();
-    QTest::keyClicks(field, text);
-    QTest::keyClick(field, Qt::Key_Return);
-}
-
-// Steps 1 and 2 by keyboard: a model id typed in full, a dataset found by searching.
-bool pickModelAndDataset(PlanPage &page)
-{
-    QSignalSpy modelChosen(page.modelPicker(), &ModelPicker::modelChosen);
-    typeAndEnter(page.modelPicker()->searchBox()->field(), QStringLiteral("Qwen/Qwen2.5-0.5B-Instruct"));
-    if (!modelChosen.wait(10000))
-        return false;
-    QTest::mouseClick(page.nextButton(), Qt::LeftButton);
-    if (page.currentStep() != PlanPage::Step::Dataset)
-        return false;
-    QSignalSpy searched(page.datasetPicker()->searchBox()->model(), &HubSearchModel::searchFinished);
-    QSignalSpy datasetChosen(page.datasetPicker(), &DatasetPicker::datasetChosen);
-    QLineEdit *field = page.datasetPicker()->searchBox()->field();
-    field->setFocus();
-    QTest::keyClicks(field, QStringLiteral("ultrachat"));
-    if (!searched.wait(5000))
-        return false;
-    QTest::keyClick(field, Qt::Key_Down);
-    QTest::keyClick(page.datasetPicker()->searchBox()->view(), Qt::Key_Return);
-    return datasetChosen.wait(10000);
-}
-
-QModelIndex findOffer(QTableView *view, const QString &gpu, bool spot)
-{
-    const QAbstractItemModel *model = view->model();
-    for (int row = 0; row < model->rowCount(); ++row) {
-        const QModelIndex index = model->index(row, GpuOffersModel::GpuColumn);
-        if (index.data().toString() == gpu && index.data(GpuOffersModel::SpotRole).toBool() == spot)
-            return index;
-    }
-    return {};
-}
 
 } // namespace
 
@@ -230,7 +188,7 @@ private Q_SLOTS:
         PageRig rig;
         SecretStore secrets;
         MainWindow window({rig.settings, secrets, nullptr, QString(), rig.hub.client.get(), &rig.hub.snapshot,
-                           []() -> const catalog::Catalog & { return bundled(); }});
+                           []() -> const catalog::Catalog & { return test::bundledCatalog(); }});
         window.show();
         QVERIFY(QTest::qWaitForWindowExposed(&window));
         PlanPage &page = *window.planPage();
@@ -347,7 +305,7 @@ private Q_SLOTS:
         PageRig rig;
         SecretStore secrets;
         MainWindow::Services services{rig.settings, secrets, nullptr, QString(), rig.hub.client.get(), &rig.hub.snapshot,
-                                      []() -> const catalog::Catalog & { return bundled(); },
+                                      []() -> const catalog::Catalog & { return test::bundledCatalog(); },
                                       [&rig] { return std::optional<double>(rig.monthSpent); }};
         MainWindow window(services);
         window.resize(1400, 900);

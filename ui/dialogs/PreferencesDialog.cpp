@@ -1,7 +1,9 @@
 #include "dialogs/PreferencesDialog.h"
 
 #include "config/Settings.h"
+#include "dialogs/ConnectionStatusPanel.h"
 #include "secrets/SecretStore.h"
+#include "shell/HubAccount.h"
 #include "widgets/SecretField.h"
 
 #include <QComboBox>
@@ -38,6 +40,11 @@ QString groupTitle(QStringView prefix)
 } // namespace
 
 PreferencesDialog::PreferencesDialog(Settings &settings, SecretStore &secrets, QWidget *parent)
+    : PreferencesDialog(settings, secrets, StatusSources{}, parent)
+{
+}
+
+PreferencesDialog::PreferencesDialog(Settings &settings, SecretStore &secrets, const StatusSources &status, QWidget *parent)
     : QDialog(parent), m_settings(settings),
       m_buttons(new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Apply | QDialogButtonBox::Cancel
                                          | QDialogButtonBox::RestoreDefaults,
@@ -87,8 +94,15 @@ PreferencesDialog::PreferencesDialog(Settings &settings, SecretStore &secrets, Q
         auto *field = new SecretField(secrets, id, secretsBox);
         secretsForm->addRow(SecretStore::displayName(id) + QLatin1Char(':'), field);
         m_secretFields.push_back(field);
+        // A new or removed token applies at once: the Hub client and the account shown follow it.
+        if (id == SecretId::HuggingFaceToken && status.hubAccount)
+            connect(field, &SecretField::secretChanged, status.hubAccount, &HubAccount::reloadToken);
     }
     contentLayout->addWidget(secretsBox);
+    if (status.hubAccount || status.skyHealth) {
+        m_statusPanel = new ConnectionStatusPanel(status.hubAccount, status.skyHealth, content);
+        contentLayout->insertWidget(0, m_statusPanel);
+    }
     contentLayout->addStretch(1);
 
     auto *scroll = new QScrollArea(this);

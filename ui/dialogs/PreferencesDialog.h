@@ -11,7 +11,10 @@ class QDialogButtonBox;
 
 namespace vibeml {
 
+class ConnectionStatusPanel;
+class HubAccount;
 class SecretStore;
+class SkyHealth;
 class SecretField;
 class Settings;
 
@@ -22,7 +25,15 @@ class PreferencesDialog : public QDialog
     Q_OBJECT
 
 public:
+    // Where the account and tool status come from; without them that section is left out.
+    struct StatusSources
+    {
+        HubAccount *hubAccount = nullptr;
+        SkyHealth *skyHealth = nullptr;
+    };
+
     PreferencesDialog(Settings &settings, SecretStore &secrets, QWidget *parent = nullptr);
+    PreferencesDialog(Settings &settings, SecretStore &secrets, const StatusSources &status, QWidget *parent = nullptr);
 
     // Saves every valid edited value; false (with the reasons shown) if any field is invalid
     // or could not be saved.
@@ -32,6 +43,7 @@ public:
     QWidget *editor(SettingKey key) const;
     QString errorText(SettingKey key) const;
     SecretField *secretField(int index) const { return m_secretFields.at(static_cast<std::size_t>(index)); }
+    ConnectionStatusPanel *statusPanel() const { return m_statusPanel; }
 
 private:
     struct Row
@@ -51,6 +63,7 @@ private:
     std::vector<Row> m_rows;
     std::vector<SecretField *> m_secretFields;
     QDialogButtonBox *m_buttons;
+    ConnectionStatusPanel *m_statusPanel = nullptr;
 };
 
 } // namespace vibeml

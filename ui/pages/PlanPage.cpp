@@ -327,6 +327,7 @@ void PlanPage::refreshReview()
     sky::LaunchChoices choices;
     choices.outputRepo = m_settingsForm->outputRepo();
     choices.outputPrivate = m_settingsForm->outputPrivate();
+    choices.downloadDir = m_settingsForm->downloadFolder();
     choices.useWandb = m_settingsForm->useWandb();
     choices.idleMinutes = m_services.settings.integer(SettingKey::AutostopIdleMinutes);
     if (m_jobId.isEmpty() || m_jobModelId != m_estimate->modelFacts.id) {

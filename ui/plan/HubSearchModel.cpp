@@ -63,6 +63,15 @@ void HubSearchModel::setQuery(const QString &query)
         showRecent();
         return;
     }
+    if (m_query.size() >= kMinimumQuery) {
+        // Asked before and still fresh: no reason to wait for the typing to pause.
+        if (const auto cached = m_client.cachedSearch(m_kind, m_query, kPageSize)) {
+            m_debounce.stop();
+            showPage(*cached);
+            Q_EMIT searchFinished();
+            return;
+        }
+    }
     m_debounce.start();
 }
 
@@ -95,14 +104,8 @@ void HubSearchModel::onAnswer(quint64 generation, const hub::HubResult<hub::Sear
     if (generation != m_generation)
         return; // an older query's answer: the user has typed on since
     m_handle = 0;
-    const QString noun = m_kind == hub::RepoKind::Model ? tr("models") : tr("datasets");
     if (result) {
-        const hub::Fetched<hub::SearchPage> &page = result.value();
-        const QString origin = hub::describeOrigin(page.origin, page.fetchedAt);
-        showHits(page.value.hits, page.value.hits.isEmpty()
-                                      ? tr("No %1 match “%2” (%3). Type a full id such as org/name and press Enter to use it.")
-                                            .arg(noun, m_query, origin)
-                                      : tr("%n result(s), %1", nullptr, static_cast<int>(page.value.hits.size())).arg(origin));
+        showPage(result.value());
     } else if (m_snapshot && !m_snapshot->isEmpty() && hubUnreachable(result.error())) {
         const hub::SearchPage page = hub::searchSnapshot(*m_snapshot, m_kind, m_query, kPageSize);
         const QString origin = hub::describeOrigin(hub::AnswerOrigin::Snapshot, QDateTime(m_snapshot->capturedOn(), QTime(0, 0), Qt::UTC));
@@ -112,6 +115,16 @@ void HubSearchModel::onAnswer(quint64 generation, const hub::HubResult<hub::Sear
         showHits({}, result.error().message);
     }
     Q_EMIT searchFinished();
+}
+
+void HubSearchModel::showPage(const hub::Fetched<hub::SearchPage> &page)
+{
+    const QString noun = m_kind == hub::RepoKind::Model ? tr("models") : tr("datasets");
+    const QString origin = hub::describeOrigin(page.origin, page.fetchedAt);
+    showHits(page.value.hits, page.value.hits.isEmpty()
+                                  ? tr("No %1 match “%2” (%3). Type a full id such as org/name and press Enter to use it.")
+                                        .arg(noun, m_query, origin)
+                                  : tr("%n result(s), %1", nullptr, static_cast<int>(page.value.hits.size())).arg(origin));
 }
 
 void HubSearchModel::showHits(QList<hub::SearchHit> hits, const QString &status)

@@ -13,7 +13,7 @@ namespace vibeml {
 
 // Hub search results for the model and dataset pickers. Search-as-you-type: setQuery() waits for
 // the typing to pause (debounce), sends one search, and drops every answer but the latest
-// query's. When the Hub cannot be reached the offline snapshot answers instead, labelled with its
+// query's; a query whose answer is still fresh in the cache is shown at once, without waiting. When the Hub cannot be reached the offline snapshot answers instead, labelled with its
 // date. An empty query lists the recent picks.
 class HubSearchModel : public QAbstractTableModel
 {
@@ -28,6 +28,7 @@ public:
 
     hub::RepoKind kind() const { return m_kind; }
     void setDebounce(std::chrono::milliseconds delay) { m_debounce.setInterval(delay); }
+    int debounceInterval() const { return m_debounce.interval(); } // ms
 
     // Restarts the pause timer; the search goes out when it fires (or at once with searchNow()).
     void setQuery(const QString &query);
@@ -54,6 +55,7 @@ Q_SIGNALS:
 private:
     void startSearch();
     void onAnswer(quint64 generation, const hub::HubResult<hub::SearchPage> &result);
+    void showPage(const hub::Fetched<hub::SearchPage> &page);
     void showHits(QList<hub::SearchHit> hits, const QString &status);
     void setStatus(const QString &status);
     void showRecent();

@@ -70,6 +70,7 @@ void SecretField::save()
         } else {
             m_input->clear();
             showStored(true);
+            Q_EMIT secretChanged();
         }
         Q_EMIT stateKnown();
     });
@@ -82,8 +83,10 @@ void SecretField::removeStored()
         setBusy(false, {});
         if (error)
             m_status->setText(error->message);
-        else
+        else {
             showStored(false);
+            Q_EMIT secretChanged();
+        }
         Q_EMIT stateKnown();
     });
 }

@@ -26,6 +26,7 @@ public:
 Q_SIGNALS:
     void busyChanged(bool busy);
     void stateKnown(); // after each keychain answer (for tests and screen readers)
+    void secretChanged(); // a new secret was saved, or the stored one removed
 
 private:
     void save();
