@@ -5,6 +5,7 @@
 #   bench/run.sh                          configure and build build/release (cmake --preset release)
 #   bench/run.sh bench_logingest …        only the named benchmarks
 #   VIBEML_BENCH_BUILD_DIR=DIR bench/run.sh   use an already configured Release build folder instead
+#   VIBEML_BENCH_NO_BUILD=1 bench/run.sh …    skip the build: run the bench_* already built there
 #
 # The benchmarks read VIBEML_BENCH_RUNS (repeats, default 5) and VIBEML_BENCH_DURATION_S (the
 # log-view stream, default 20 s); the recorded table uses the defaults.
@@ -26,6 +27,9 @@ if [[ -z ${VIBEML_BENCH_BUILD_DIR:-} ]]; then
     build_ok() { (cd "$root" && cmake --preset release && cmake --build --preset release); }
 else
     build_ok() { cmake --build "$build"; }
+fi
+if [[ -n ${VIBEML_BENCH_NO_BUILD:-} ]]; then
+    build_ok() { echo "VIBEML_BENCH_NO_BUILD: running what $build/bench already holds"; }
 fi
 if ! build_ok >"$log" 2>&1; then
     tail -n 60 "$log" >&2

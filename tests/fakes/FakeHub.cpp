@@ -170,6 +170,16 @@ std::chrono::milliseconds FakeHub::delay() const
     return m_delay;
 }
 
+void FakeHub::setLatency(std::chrono::milliseconds latency)
+{
+    m_latency = std::max(latency, std::chrono::milliseconds(0));
+}
+
+std::chrono::milliseconds FakeHub::latency() const
+{
+    return m_latency;
+}
+
 void FakeHub::setRateLimitReset(int seconds)
 {
     m_rateLimitReset = seconds;
@@ -377,8 +387,7 @@ bool FakeHub::handleRequest(const QHttpServerRequest &request, QTcpSocket *socke
         Reply reply = redirectTo(redirect->second, redirect->first);
         m_redirects.erase(redirect);
         finishHeaders(reply, bucketFor(call));
-        auto responder = makeResponder(request, socket);
-        deliver(responder, reply, headOnly);
+        deliverAfter(m_latency, request, socket, reply, headOnly);
         return true;
     }
 
@@ -387,7 +396,7 @@ bool FakeHub::handleRequest(const QHttpServerRequest &request, QTcpSocket *socke
         return true; // the socket stays open until the client gives up or the server is destroyed
     if (fault == Fault::ConnectionReset) {
         // Deferred: we are inside the server's readyRead handling of this very socket.
-        QTimer::singleShot(0, socket, [socket] { resetConnection(socket); });
+        QTimer::singleShot(m_latency, socket, [socket] { resetConnection(socket); });
         return true;
     }
 
@@ -399,20 +408,25 @@ bool FakeHub::handleRequest(const QHttpServerRequest &request, QTcpSocket *socke
         finishHeaders(reply, bucketFor(call));
     }
 
-    if (fault == Fault::SlowAnswer) {
-        // The client may give up first: the socket is the timer's context (no call once it is gone)
-        // and the QPointer catches a socket that is closed but not yet deleted.
-        auto responder = std::make_shared<QHttpServerResponder>(makeResponder(request, socket));
-        QTimer::singleShot(m_delay, socket, [this, responder, reply, headOnly, guard = QPointer<QTcpSocket>(socket)] {
-            if (guard && guard->state() == QAbstractSocket::ConnectedState)
-                deliver(*responder, reply, headOnly);
-        });
-        return true;
-    }
-
-    auto responder = makeResponder(request, socket);
-    deliver(responder, reply, headOnly);
+    deliverAfter(fault == Fault::SlowAnswer ? m_delay + m_latency : m_latency, request, socket, reply, headOnly);
     return true;
+}
+
+void FakeHub::deliverAfter(std::chrono::milliseconds wait, const QHttpServerRequest &request, QTcpSocket *socket,
+                           const Reply &reply, bool headOnly)
+{
+    if (wait.count() <= 0) {
+        auto responder = makeResponder(request, socket);
+        deliver(responder, reply, headOnly);
+        return;
+    }
+    // The client may give up first: the socket is the timer's context (no call once it is gone)
+    // and the QPointer catches a socket that is closed but not yet deleted.
+    auto responder = std::make_shared<QHttpServerResponder>(makeResponder(request, socket));
+    QTimer::singleShot(wait, socket, [this, responder, reply, headOnly, guard = QPointer<QTcpSocket>(socket)] {
+        if (guard && guard->state() == QAbstractSocket::ConnectedState)
+            deliver(*responder, reply, headOnly);
+    });
 }
 
 void FakeHub::missingHandler(const QHttpServerRequest &request, QTcpSocket *socket)

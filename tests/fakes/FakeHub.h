@@ -78,6 +78,10 @@ public:
     void clearFaults();
     void setDelay(std::chrono::milliseconds delay); // for SlowAnswer (default 2 s)
     std::chrono::milliseconds delay() const;
+    // Injected network latency: every answer (redirects and faults included; a SlowAnswer waits
+    // delay() on top) leaves this long after its request arrived. Default 0: answered at once.
+    void setLatency(std::chrono::milliseconds latency);
+    std::chrono::milliseconds latency() const;
     void setRateLimitReset(int seconds); // t= of a 429 (default 2)
     void setRemaining(int remaining); // r= of the next /api reply (default 499, decremented per /api request)
     int remaining() const;
@@ -144,6 +148,8 @@ private:
     void finishHeaders(Reply &reply, Bucket bucket);
     static Bucket bucketFor(const Call &call);
     void deliver(QHttpServerResponder &responder, const Reply &reply, bool headOnly) const;
+    void deliverAfter(std::chrono::milliseconds wait, const QHttpServerRequest &request, QTcpSocket *socket, const Reply &reply,
+                      bool headOnly);
     static void resetConnection(QTcpSocket *socket);
     QByteArray hugeBody();
 
@@ -186,6 +192,7 @@ private:
     QHash<QString, QPair<QString, int>> m_redirects; // path -> (location, status)
     QList<Request> m_requests;
     std::chrono::milliseconds m_delay {2000};
+    std::chrono::milliseconds m_latency {0};
     int m_rateLimitReset = 2;
     int m_remaining = 499;
     int m_resolverRemaining = 2999;

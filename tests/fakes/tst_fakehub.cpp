@@ -138,6 +138,7 @@ private Q_SLOTS:
         m_hub.clearFaults();
         m_hub.clearRequests();
         m_hub.setDelay(2s);
+        m_hub.setLatency(0ms);
         m_hub.setRemaining(499);
         m_hub.setRateLimitReset(2);
     }
@@ -834,6 +835,21 @@ private Q_SLOTS:
                                   Options {QString(), QByteArrayLiteral("HEAD")});
         QVERIFY(head.status == 200 || head.status == 404);
         QVERIFY(head.body.isEmpty());
+    }
+
+    void injectedLatencyDelaysEveryAnswer()
+    {
+        const Response fast = get(QStringLiteral("/api/models/Qwen/Qwen2.5-0.5B-Instruct"));
+        QCOMPARE(fast.status, 200);
+        m_hub.setLatency(150ms);
+        const Response slow = get(QStringLiteral("/api/models/Qwen/Qwen2.5-0.5B-Instruct"));
+        QCOMPARE(slow.status, 200);
+        QVERIFY2(slow.elapsedMs >= 140, qPrintable(QString::number(slow.elapsedMs)));
+        QCOMPARE(slow.body, fast.body);
+        // Errors and redirects wait as long.
+        const Response missing = get(QStringLiteral("/api/models/nobody/nothing"));
+        QVERIFY(missing.status == 401 || missing.status == 404);
+        QVERIFY2(missing.elapsedMs >= 140, qPrintable(QString::number(missing.elapsedMs)));
     }
 
     void faultSlowAnswerAfterTheClientLeft()

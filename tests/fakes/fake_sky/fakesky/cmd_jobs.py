@@ -61,7 +61,7 @@ def follow_job(ctx, cluster_name, job_id, follow, tail):
         printed = max(printed, len(lines))
         if terminal or not follow:
             break
-        time.sleep(0.05)
+        time.sleep(float(ctx.config.get('follow_poll_seconds', 0.05)))
     if terminal:
         o.echo(joblog.finished_line(status), flush=True)
     return s.job_exit_code(status)
@@ -342,7 +342,7 @@ def follow_managed(ctx, job_id, follow):
         printed = max(printed, len(lines))
         if terminal or not follow:
             break
-        time.sleep(0.05)
+        time.sleep(float(ctx.config.get('follow_poll_seconds', 0.05)))
     if terminal:
         colour = o.GREEN if state == 'SUCCEEDED' else (o.YELLOW if state == 'CANCELLED' else o.RED)
         mark = '✓' if state == 'SUCCEEDED' else '✗'

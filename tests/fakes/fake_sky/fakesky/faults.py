@@ -131,6 +131,14 @@ def crash(data):
     os._exit(139)
 
 
+def detach_output():
+    """Send what is left of our output nowhere: the caller that would have read it is gone."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 1)
+    os.dup2(devnull, 2)
+    os.close(devnull)
+
+
 def kill_caller():
     """SIGKILL our parent, the process that started this `sky` (the real CLI would carry on server-side)."""
     parent = os.getppid()

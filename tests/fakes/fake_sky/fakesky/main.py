@@ -269,6 +269,9 @@ def main(argv):
         return 1
     if 'kill_caller_midway' in ctx.faults:
         f.kill_caller()
+        # Like the API server, carry on with the request although nobody reads the answer any more
+        # (writing to the dead caller's pipe would otherwise kill us with SIGPIPE half-way).
+        f.detach_output()
     if 'slow' in ctx.faults:
         time.sleep(float(config.get('slow_seconds', 2.0)))
     if 'hang' in ctx.faults:

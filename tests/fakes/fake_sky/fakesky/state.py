@@ -18,6 +18,7 @@ DEFAULT_CONFIG = {
     'job_outcome': 'SUCCEEDED',   # or FAILED / CANCELLED, or {"cluster-name": outcome, "*": default}
     'log_lines': 40,
     'log_delay': 0.02,
+    'follow_poll_seconds': 0.05,  # how often a following `logs` re-reads the state for new lines
     'faults': [],
     'slow_seconds': 2.0,
     'color': False,
