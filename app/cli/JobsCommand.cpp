@@ -397,7 +397,7 @@ void MonitorCommand::run(const QStringList &arguments, CliContext &context, Fini
         // Idle is read from the journal, so a monitor that stands by ends as soon as the acting one is done.
         const auto checkIdle = [service, &monitor, finish] {
             auto live = service->store().jobs(jobs::JobStore::Which::NotTerminal, true);
-            if (!live || monitor.isPolling() || !monitor.isRunning())
+            if (!live || monitor.isPolling() || !monitor.isRunning() || monitor.hasWorkInFlight())
                 return;
             if (std::all_of(live.value().begin(), live.value().end(), isSettled)) {
                 monitor.stop();

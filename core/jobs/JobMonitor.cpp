@@ -263,7 +263,8 @@ void JobMonitor::applyDecision(const JobRecord &job, const Decision &decision)
     }
     if (decision.state || decision.outcome || decision.skyJobId || decision.clusterSeen) {
         const JobState target = decision.state.value_or(job.state);
-        const Status moved = m_store.transition(job.id, target, decision.reason, [&](JobRecord &record) {
+        bool applied = false;
+        const Status moved = m_store.transitionFrom(job.id, job.state, target, decision.reason, [&](JobRecord &record) {
             if (decision.skyJobId) {
                 if (record.managed)
                     record.managedJobId = decision.skyJobId;
@@ -281,7 +282,9 @@ void JobMonitor::applyDecision(const JobRecord &job, const Decision &decision)
                 record.billedSeconds = 0;
                 record.billingSince = QDateTime();
             }
-        });
+        }, &applied);
+        if (moved && !applied)
+            return; // another look (or process) moved the job meanwhile; the next poll decides afresh
         if (!moved) {
             log::jobs()->warn("{}", moved.message());
             return;
@@ -387,6 +390,11 @@ void JobMonitor::act(const JobRecord &job, ClusterAction action, const QString &
     const QDateTime now = m_store.clock().now();
     if (m_teardowns.contains(job.id) || m_downloads.contains(job.id) || job.teardownHeldOff(now, job.launcher.isAlive()))
         return; // in flight here, claimed by another process, or backing off
+    if (job.hasEnded() && job.state != JobState::TearingDown
+        && policyAction(job, now, job.state == JobState::Stopped) != action)
+        return; // the decision came from an older look at the job: since then it was kept, or a copy failed
+    if ((action == ClusterAction::Down || action == ClusterAction::Stop) && needsFinalLog(job))
+        return; // the log first (the follower started for it calls the next poll)
     if (job.wantsOutputDownload()) {
         downloadOutputs(job); // then the next poll acts on the policy
         return;
@@ -473,13 +481,32 @@ void JobMonitor::cancelForBudget(const JobRecord &job, const QString &reason)
     });
 }
 
+bool JobMonitor::hasWorkInFlight() const
+{
+    if (!m_downloads.isEmpty() || !m_teardowns.isEmpty() || !m_confirming.isEmpty())
+        return true;
+    for (const QPointer<JobLogFollower> &follower : m_followers) {
+        if (follower && follower->isRunning())
+            return true;
+    }
+    // Only the acting monitor fetches logs; one standing by has nothing of its own to wait for.
+    return isActing() && std::any_of(m_jobs.begin(), m_jobs.end(), [this](const JobRecord &job) { return needsFinalLog(job); });
+}
+
+bool JobMonitor::needsFinalLog(const JobRecord &job) const
+{
+    return isOutcome(job.state) && !job.managed && job.skyJobId && job.clusterSeen && !m_finalLogs.contains(job.id);
+}
+
 void JobMonitor::updateFollowers(const QList<JobRecord> &jobs)
 {
     for (const JobRecord &job : jobs) {
         const bool live = (job.state == JobState::Running || job.state == JobState::SettingUp || job.state == JobState::Recovering)
                           && !job.hasEnded() && (job.managed ? job.managedJobId.has_value() : job.skyJobId.has_value());
         QPointer<JobLogFollower> follower = m_followers.value(job.id);
-        if (!live || (follower && follower->isRunning()))
+        // An ended job whose stream this process did not see end (it ended between polls, or
+        // before a restart) gets its log fetched once more while the cluster is still there.
+        if (!(live || needsFinalLog(job)) || (follower && follower->isRunning()))
             continue;
         if (follower)
             follower->deleteLater();
@@ -494,7 +521,10 @@ void JobMonitor::updateFollowers(const QList<JobRecord> &jobs)
             }
         });
         // The stream ends when the job does: look at once rather than at the next steady poll.
-        connect(follower, &JobLogFollower::finished, this, [this](const QString &, int) { pollNow(); });
+        connect(follower, &JobLogFollower::finished, this, [this](const QString &id, int) {
+            m_finalLogs.insert(id); // one fetch per process: a failing one must not hold a teardown back
+            pollNow();
+        });
         follower->start();
     }
     for (auto it = m_followers.begin(); it != m_followers.end();) {

@@ -93,6 +93,9 @@ public:
     std::chrono::milliseconds nextInterval() const { return m_nextInterval; }
     bool isFollowing(const QString &jobId) const;
     bool isDownloading(const QString &jobId) const { return m_downloads.contains(jobId); }
+    // Something this process started is not finished: a log being fetched (or due), outputs being
+    // copied, a teardown in flight. A monitor that exits when idle waits for it.
+    bool hasWorkInFlight() const;
     // Copies the job's outputs to its plan's download folder now (the user asked); `done` runs
     // once with the result. The automatic copy before teardown goes through the same path.
     void downloadOutputs(const JobRecord &job, std::function<void(bool ok, const QString &message)> done = {});
@@ -120,6 +123,7 @@ private:
     void enforceBudget(const JobRecord &job);
     void cancelForBudget(const JobRecord &job, const QString &reason);
     void updateFollowers(const QList<JobRecord> &jobs);
+    bool needsFinalLog(const JobRecord &job) const;
     void updateOrphans(const QList<JobRecord> &allJobs);
     void finishPoll(bool skyFailed, const QString &failure);
     void schedule(std::chrono::milliseconds interval);
@@ -155,6 +159,7 @@ private:
     QHash<QString, QPointer<ClusterTeardown>> m_teardowns; // job id or orphan cluster → in flight
     QHash<QString, QPointer<JobLogFollower>> m_followers;
     QSet<QString> m_confirming;
+    QSet<QString> m_finalLogs; // jobs whose log stream this process saw to its end (or tried to)
     QHash<QString, QPointer<QObject>> m_downloads; // job id → OutputDownload in flight
     QSet<QString> m_reportedOrphans;
     QSet<QString> m_diskWarned;

@@ -317,9 +317,21 @@ Status JobStore::modify(const QString &id, const std::function<Status(JobRecord 
 
 Status JobStore::transition(const QString &id, JobState to, const QString &reason, const std::function<void(JobRecord &)> &also)
 {
+    return transitionFrom(id, JobState::Launching, to, reason, also, nullptr);
+}
+
+Status JobStore::transitionFrom(const QString &id, JobState from, JobState to, const QString &reason,
+                                const std::function<void(JobRecord &)> &also, bool *moved)
+{
+    if (moved)
+        *moved = false;
     return modify(
         id,
         [&](JobRecord &job) -> Status {
+            if (moved && job.state != from)
+                return Status::success(); // moved on meanwhile: nothing to write
+            if (moved)
+                *moved = true;
             if (!canTransition(job.state, to))
                 return Status::failure(tr("Job %1 cannot go from %2 to %3.").arg(id, stateName(job.state), stateName(to)));
             if (job.state != to)

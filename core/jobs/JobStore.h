@@ -36,6 +36,10 @@ public:
     // with the state, applies `also` in the same transaction, and records a "state" event.
     Status transition(const QString &id, JobState to, const QString &reason,
                       const std::function<void(JobRecord &)> &also = {});
+    // The same, only while the job is still in `from`: a decision taken on an older look at the
+    // job (another process moved it meanwhile) changes nothing. *moved tells whether it applied.
+    Status transitionFrom(const QString &id, JobState from, JobState to, const QString &reason,
+                          const std::function<void(JobRecord &)> &also, bool *moved);
     // Changes fields without a state change; records an event when `eventKind` is given.
     Status update(const QString &id, const std::function<void(JobRecord &)> &change, const QString &eventKind = {},
                   const QString &eventMessage = {});

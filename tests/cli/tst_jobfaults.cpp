@@ -192,7 +192,11 @@ private Q_SLOTS:
             downs += arguments.value(0) == QLatin1String("down") ? 1 : 0;
         QCOMPARE(downs, 1);
         QCOMPARE(clustersUp(), QStringList());
-        QCOMPARE(jobs().first().toObject().value(QStringLiteral("state")).toString(), QStringLiteral("done"));
+        const QJsonObject job = jobs().first().toObject();
+        if (job.value(QStringLiteral("state")).toString() != QLatin1String("done"))
+            qWarning().noquote() << run({QStringLiteral("jobs"), QStringLiteral("status"), job.value(QStringLiteral("id")).toString()}).out
+                                 << both;
+        QCOMPARE(job.value(QStringLiteral("state")).toString(), QStringLiteral("done"));
     }
 };
 

@@ -91,7 +91,7 @@ private Q_SLOTS:
 
     void runsAJobFromLaunchToVerifiedTeardown()
     {
-        m_sky->set(QStringLiteral("job_seconds"), 3);
+        m_sky->set(QStringLiteral("job_seconds"), 8); // running long enough for a loaded machine's polls to see it
         auto p = process();
         QSignalSpy ended(&p->monitor(), &JobMonitor::notice);
         const QString id = launch(*p, QStringLiteral("vibeml-life-a1b2c3"));
