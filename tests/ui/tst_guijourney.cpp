@@ -3,6 +3,7 @@
 // watch the log stream into the Jobs page, cancel, and see the cluster torn down and verified gone.
 #include "MainWindow.h"
 #include "config/Settings.h"
+#include "dialogs/PreferencesDialog.h"
 #include "joblog/JobLogModel.h"
 #include "joblog/JobLogPanel.h"
 #include "jobs/JobService.h"
@@ -22,6 +23,7 @@
 
 #include <QAction>
 #include <QCheckBox>
+#include <QDir>
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QTableView>
@@ -39,7 +41,9 @@ private Q_SLOTS:
         const QString root = test::isolatedRoot() + QStringLiteral("/journey");
         test::HubTestRig hub;
         test::FakeSky sky;
-        sky.set(QStringLiteral("job_seconds"), 600); // it runs until we cancel it
+        // Pictures for the README (VIBEML_SCREENSHOT_DIR): a job long enough to show its curve.
+        const QString pictures = qEnvironmentVariable("VIBEML_SCREENSHOT_DIR");
+        sky.set(QStringLiteral("job_seconds"), pictures.isEmpty() ? 600 : 60); // it runs until we cancel it
         sky.set(QStringLiteral("log_lines"), 400);
         sky.set(QStringLiteral("log_delay"), 0.01);
         Settings settings(root + QStringLiteral("/settings.json"));
@@ -109,6 +113,20 @@ private Q_SLOTS:
                                   30000);
         QTRY_VERIFY_WITH_TIMEOUT(jobsPage->logPanel()->model()->rowCount() > 5, 30000);
         QTRY_VERIFY(jobsPage->cancelAction()->isEnabled());
+        if (!pictures.isEmpty()) {
+            QVERIFY(QDir().mkpath(pictures));
+            QTRY_VERIFY_WITH_TIMEOUT(jobsPage->logPanel()->progress().step >= 40, 60000);
+            QTest::qWait(500);
+            QVERIFY(window.grab().save(pictures + QStringLiteral("/jobs-page.png")));
+            window.showPreferences();
+            QTest::qWait(1500); // the account and sky checks answer
+            QVERIFY(window.preferencesDialog()->grab().save(pictures + QStringLiteral("/preferences.png")));
+            window.preferencesDialog()->close();
+            window.showPage(MainWindow::Page::Log);
+            QTest::qWait(300);
+            QVERIFY(window.grab().save(pictures + QStringLiteral("/log-page.png")));
+            window.showPage(MainWindow::Page::Jobs);
+        }
 
         // Cancel from the page: the cluster goes, and the job is Done once sky no longer lists it.
         jobsPage->table()->setFocus();

@@ -107,6 +107,13 @@ JobsPage::JobsPage(Settings &settings, QWidget *parent)
     m_table->verticalHeader()->hide();
     m_table->horizontalHeader()->setStretchLastSection(true);
     m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::Interactive);
+    // The columns fit the first jobs shown; after that they are the person's to resize.
+    connect(m_filter, &QAbstractItemModel::rowsInserted, this, [this] {
+        if (m_columnsFitted)
+            return;
+        m_columnsFitted = true;
+        m_table->resizeColumnsToContents();
+    });
     m_table->setContextMenuPolicy(Qt::CustomContextMenu);
     m_table->setTabKeyNavigation(false);
     m_contextMenu = new QMenu(this);

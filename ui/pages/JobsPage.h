@@ -139,6 +139,7 @@ private:
     QString m_selectedId;
     QString m_pendingSelection;
     bool m_logChoiceManual = false;
+    bool m_columnsFitted = false;
     QSet<QString> m_busy; // job ids and orphan clusters with an action in flight from here
 };
 
