@@ -1,10 +1,11 @@
 // Issue 9 item 1: log ingest throughput and memory, against the floor and the naive way.
 //
 // A realistic 200 MB training log (bench/common/TrainingLogGenerator) goes through the exact
-// pipeline the log view uses — LogFileTail (bounded reads per event-loop turn) → LogIngest
-// (UTF-8, '\r' collapse, ANSI → spans, error flags, the metrics parser) → the bounded
-// LogLineStore inside JobLogModel (rows announced once per 16 ms frame) → progress events to
-// chart points — compared in the same run with
+// pipeline the log view uses — LogTailReader's thread: LogFileTail → LogIngest (UTF-8, '\r'
+// collapse, ANSI → spans, error flags, the metrics parser) into batches; the GUI thread: the
+// bounded LogLineStore inside JobLogModel adopts them (rows announced once per 16 ms frame) →
+// progress events to chart points — from setPath until every byte is rows, compared in the same
+// run with
 //   the floor: read() the file in the same 1 MiB chunks and find every '\n' with memchr, and
 //   the naive way: QPlainTextEdit::appendPlainText per line (shown, offscreen) on a slice.
 // Memory for 1 M retained lines is measured in a fresh child process: the store's own
@@ -73,16 +74,17 @@ Pass floorPass(const QString &path)
 
 Pass pipelinePass(const QString &path, qint64 size, qint64 *pointsOut)
 {
+    // Wired as JobLogPanel wires them: the reader thread reads and decodes, the model adopts.
     JobLogModel model; // the GUI's default scrollback
-    joblog::LogFileTail tail;
+    joblog::LogTailReader tail;
     qint64 points = 0;
-    QObject::connect(&tail, &joblog::LogFileTail::bytesRead, &model, [&model](const QByteArray &bytes) { model.appendBytes(bytes); });
+    QObject::connect(&tail, &joblog::LogTailReader::linesRead, &model, &JobLogModel::appendLines);
     QObject::connect(&model, &JobLogModel::progressEvents, &model, [&points](const QList<jobs::ProgressEvent> &events) {
         for (const jobs::ProgressEvent &event : events)
             points += joblog::metricPoint(event) ? 1 : 0;
     });
     QEventLoop loop;
-    QObject::connect(&tail, &joblog::LogFileTail::caughtUp, &loop, [&] {
+    QObject::connect(&tail, &joblog::LogTailReader::caughtUp, &loop, [&] {
         if (tail.position() >= size)
             loop.quit();
     });

@@ -3,6 +3,10 @@
 #include <array>
 #include <cstring>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 namespace vibeml::joblog {
 namespace {
 
@@ -14,6 +18,29 @@ constexpr int kTabWidth = 8;
 bool isControl(uchar byte)
 {
     return byte < 0x20 || byte == 0x7f;
+}
+
+// The first control byte (< 0x20 or 0x7f) at or after `at`; `end` if none. 16 bytes a step where
+// there is SSE2: most of a line is printable text between two escape sequences.
+const char *firstControl(const char *at, const char *const end)
+{
+#if defined(__SSE2__)
+    const __m128i space = _mm_set1_epi8(0x20);
+    const __m128i del = _mm_set1_epi8(0x7f);
+    for (; end - at >= 16; at += 16) {
+        __m128i bytes;
+        std::memcpy(&bytes, at, sizeof bytes);
+        // Signed compare: bytes >= 0x80 are negative, hence "< 0x20" too; they are not controls.
+        const int high = _mm_movemask_epi8(bytes);
+        const int controls = (_mm_movemask_epi8(_mm_cmplt_epi8(bytes, space)) & ~high)
+                             | _mm_movemask_epi8(_mm_cmpeq_epi8(bytes, del));
+        if (controls)
+            return at + __builtin_ctz(static_cast<unsigned>(controls));
+    }
+#endif
+    while (at < end && !isControl(static_cast<uchar>(*at)))
+        ++at;
+    return at;
 }
 
 bool inRange(uchar byte, uchar low, uchar high)
@@ -75,10 +102,12 @@ Escape scanEscape(QByteArrayView line, qsizetype at)
 }
 
 // One ';'-separated SGR parameter with its ':' sub-parameters.
+// Deliberately without member initialisers: a list of them is made per SGR sequence, and only
+// the entries parseParameters fills are ever read.
 struct Parameter
 {
-    std::array<int, 6> values{};
-    int count = 0;
+    std::array<int, 6> values;
+    int count;
 };
 
 constexpr int kMaxParameters = 32;
@@ -86,7 +115,7 @@ constexpr int kMaxParameters = 32;
 int parseParameters(QByteArrayView text, std::array<Parameter, kMaxParameters> &out)
 {
     int count = 0;
-    Parameter current;
+    Parameter current{};
     int value = 0;
     auto pushValue = [&] {
         if (current.count < static_cast<int>(current.values.size()))
@@ -235,9 +264,7 @@ void renderTerminalLine(QByteArrayView line, TextStyle &style, std::string &text
     const qsizetype size = line.size();
     qsizetype i = 0;
     while (i < size) {
-        qsizetype printable = i;
-        while (printable < size && !isControl(static_cast<uchar>(data[printable])))
-            ++printable;
+        const qsizetype printable = firstControl(data + i, data + size) - data;
         if (printable > i) {
             text.append(data + i, static_cast<size_t>(printable - i));
             i = printable;

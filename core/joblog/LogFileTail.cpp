@@ -1,6 +1,9 @@
 #include "joblog/LogFileTail.h"
 
+#include "joblog/LogIngest.h"
+
 #include <QFileInfo>
+#include <QMetaObject>
 
 #include <sys/stat.h>
 
@@ -12,7 +15,8 @@ constexpr qsizetype kHeadBytes = 4096;
 
 } // namespace
 
-LogFileTail::LogFileTail(QObject *parent) : QObject(parent)
+// The timer and the watcher are children, so moveToThread takes them along.
+LogFileTail::LogFileTail(QObject *parent) : QObject(parent), m_watcher(this), m_poll(this)
 {
     m_poll.setInterval(kDefaultPollMs);
     connect(&m_poll, &QTimer::timeout, this, &LogFileTail::checkSoon);
@@ -60,6 +64,12 @@ void LogFileTail::setChunkBytes(qint64 bytes)
     m_chunkBytes = std::max<qint64>(1, bytes);
 }
 
+void LogFileTail::release()
+{
+    m_held = false;
+    checkSoon();
+}
+
 void LogFileTail::checkSoon()
 {
     if (m_checkScheduled || m_path.isEmpty())
@@ -101,6 +111,8 @@ bool LogFileTail::headStillMatches()
 
 void LogFileTail::check()
 {
+    if (m_held)
+        return; // release() looks again
     const quint64 generation = m_generation;
     const QByteArray nativePath = QFile::encodeName(m_path);
     struct stat onDisk {};
@@ -165,6 +177,191 @@ void LogFileTail::check()
     if (m_position >= size && (delivered || !m_caughtUp)) {
         m_caughtUp = true;
         Q_EMIT caughtUp();
+    }
+}
+
+// ---- LogTailReader ------------------------------------------------------------------------
+
+// Lives on the reader thread: the tail, the ingest and the batch being filled.
+class LogTailReader::Worker final : public QObject
+{
+public:
+    explicit Worker(LogTailReader &front) : m_front(front)
+    {
+        connect(&m_tail, &LogFileTail::reset, this, [this] {
+            m_ingest.reset();
+            m_batch.clear();
+            if (!m_settingPath) { // a replaced or truncated file; setPath's own reset the front announced
+                Item item;
+                item.kind = Item::Kind::Reset;
+                item.generation = m_generation;
+                m_front.post(std::move(item));
+            }
+        });
+        connect(&m_tail, &LogFileTail::bytesRead, this, [this](const QByteArray &bytes) {
+            m_ingest.feed(bytes);
+            handOver();
+        });
+        connect(&m_tail, &LogFileTail::caughtUp, this, [this] {
+            Item item;
+            item.kind = Item::Kind::CaughtUp;
+            item.generation = m_generation;
+            m_front.post(std::move(item));
+        });
+    }
+
+    void setPath(const QString &path, quint64 generation)
+    {
+        m_generation = generation;
+        m_front.m_workerHeld.store(false);
+        m_tail.hold(); // released below, once the new path is set
+        m_settingPath = true;
+        m_tail.setPath(path);
+        m_settingPath = false;
+        m_tail.release();
+    }
+
+    void setPollInterval(int milliseconds) { m_tail.setPollInterval(milliseconds); }
+    void checkSoon() { m_tail.checkSoon(); }
+
+    void resume()
+    {
+        m_front.m_workerHeld.store(false);
+        if (m_tail.isHeld())
+            m_tail.release();
+    }
+
+private:
+    void handOver()
+    {
+        Item item;
+        item.generation = m_generation;
+        item.lines.lines = std::move(m_batch);
+        m_batch.clear();
+        item.lines.events = m_ingest.takeEvents();
+        item.lines.endPosition = m_tail.position();
+        m_front.post(std::move(item));
+        // Too much waits for the window: stop reading until it took some. Held first, then the
+        // amount looked at again — the front looks at "held" after taking — so one of the two
+        // threads always sees the other's news.
+        if (m_front.m_queuedBytes.load() > m_front.m_maxQueuedBytes.load()) {
+            m_front.m_workerHeld.store(true);
+            if (m_front.m_queuedBytes.load() > m_front.m_maxQueuedBytes.load())
+                m_tail.hold();
+            else
+                m_front.m_workerHeld.store(false);
+        }
+    }
+
+    LogTailReader &m_front;
+    LogFileTail m_tail{this};
+    LogBatch m_batch;
+    LogIngest m_ingest{m_batch};
+    quint64 m_generation = 0;
+    bool m_settingPath = false;
+};
+
+LogTailReader::LogTailReader(QObject *parent) : QObject(parent), m_thread(new QThread)
+{
+    m_thread->setObjectName(QStringLiteral("vibeml log reader"));
+    m_worker = new Worker(*this);
+    m_worker->moveToThread(m_thread);
+    m_thread->start();
+}
+
+LogTailReader::~LogTailReader()
+{
+    // The worker goes on its own thread (its timers and watcher belong there), then the thread.
+    QMetaObject::invokeMethod(m_worker, [worker = m_worker] { delete worker; }, Qt::BlockingQueuedConnection);
+    m_worker = nullptr;
+    m_thread->quit();
+    m_thread->wait();
+    delete m_thread;
+}
+
+void LogTailReader::setPath(const QString &path)
+{
+    const quint64 generation = ++m_generation;
+    {
+        const std::lock_guard lock(m_mutex);
+        for (const Item &item : m_queue)
+            m_queuedBytes -= item.lines.lines.textBytes();
+        m_queue.clear();
+    }
+    m_path = path;
+    m_position = 0;
+    m_linesEmitted = 0;
+    m_caughtUp = false;
+    Q_EMIT reset();
+    if (generation != m_generation.load())
+        return; // a slot followed another file
+    QMetaObject::invokeMethod(m_worker, [worker = m_worker, path, generation] { worker->setPath(path, generation); },
+                              Qt::QueuedConnection);
+}
+
+void LogTailReader::setPollInterval(int milliseconds)
+{
+    QMetaObject::invokeMethod(m_worker, [worker = m_worker, milliseconds] { worker->setPollInterval(milliseconds); },
+                              Qt::QueuedConnection);
+}
+
+void LogTailReader::checkSoon()
+{
+    QMetaObject::invokeMethod(m_worker, [worker = m_worker] { worker->checkSoon(); }, Qt::QueuedConnection);
+}
+
+void LogTailReader::post(Item &&item)
+{
+    m_queuedBytes += item.lines.lines.textBytes();
+    bool notify = false;
+    {
+        const std::lock_guard lock(m_mutex);
+        m_queue.push_back(std::move(item));
+        notify = !std::exchange(m_drainPosted, true);
+    }
+    if (notify)
+        QMetaObject::invokeMethod(this, &LogTailReader::drain, Qt::QueuedConnection);
+}
+
+void LogTailReader::drain()
+{
+    std::deque<Item> items;
+    {
+        const std::lock_guard lock(m_mutex);
+        items.swap(m_queue);
+        m_drainPosted = false;
+    }
+    qint64 taken = 0;
+    for (const Item &item : items)
+        taken += item.lines.lines.textBytes();
+    m_queuedBytes -= taken;
+    if (m_workerHeld.load())
+        QMetaObject::invokeMethod(m_worker, [worker = m_worker] { worker->resume(); }, Qt::QueuedConnection);
+
+    const quint64 generation = m_generation.load();
+    for (Item &item : items) {
+        if (item.generation != generation)
+            continue; // from a file followed before
+        switch (item.kind) {
+        case Item::Kind::Reset:
+            m_position = 0;
+            m_linesEmitted = 0;
+            m_caughtUp = false;
+            Q_EMIT reset();
+            break;
+        case Item::Kind::Lines:
+            m_position = item.lines.endPosition;
+            m_linesEmitted += item.lines.lines.lineCount();
+            m_caughtUp = false;
+            Q_EMIT linesRead(item.lines);
+            break;
+        case Item::Kind::CaughtUp:
+            m_caughtUp = true;
+            Q_EMIT caughtUp();
+            break;
+        }
+        if (generation != m_generation.load())
+            return; // a slot followed another file
     }
 }
 

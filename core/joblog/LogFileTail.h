@@ -1,11 +1,20 @@
 #pragma once
 
+#include "joblog/LogLineStore.h"
+#include "jobs/TrainingProgress.h"
+
 #include <QByteArray>
 #include <QFile>
 #include <QFileSystemWatcher>
 #include <QObject>
 #include <QString>
+#include <QThread>
 #include <QTimer>
+
+#include <atomic>
+#include <deque>
+#include <memory>
+#include <mutex>
 
 // Follows a log file that another process appends to (`tail -F`): reads what is new, a bounded
 // amount per event-loop turn so the window stays responsive on a huge file, and notices when the
@@ -38,6 +47,11 @@ public:
     qint64 position() const { return m_position; } // bytes delivered from the current file
     bool isCaughtUp() const { return m_caughtUp; }
 
+    // Held: reads nothing until released (a consumer that is behind); release() looks at once.
+    void hold() { m_held = true; }
+    void release();
+    bool isHeld() const { return m_held; }
+
     // Looks at the file soon (on the next event-loop turn); the watcher and the timer call it.
     void checkSoon();
 
@@ -69,8 +83,87 @@ private:
     quint64 m_generation = 0; // bumped by setPath, so a slot that changes the path stops the loop
     bool m_caughtUp = false;
     bool m_checkScheduled = false;
+    bool m_held = false;
     QFileSystemWatcher m_watcher;
     QTimer m_poll;
+};
+
+// What the reader thread hands over: the finished lines of a stretch of the file, ready for the
+// store, with the progress events among them, or a note that the file started over / that
+// everything it had was read.
+struct IngestedLines
+{
+    LogBatch lines;
+    QList<vibeml::jobs::ProgressEvent> events;
+    qint64 endPosition = 0; // the file offset just past the bytes these lines came from
+};
+
+// LogFileTail + LogIngest (split, '\r' collapse, UTF-8 repair, ANSI colours, error flags, the
+// progress parser) on a thread of their own, so that reading and decoding a fast or huge log
+// never holds up the window. Lives on the thread that creates it (the GUI thread) and speaks only
+// there: the worker queues finished batches, and one queued call at a time — not one per line or
+// per read — tells this object to emit them, in file order. The worker stops reading while more
+// than maxQueuedBytes() of text waits to be taken, and resumes when it was taken.
+class LogTailReader : public QObject
+{
+    Q_OBJECT
+
+public:
+    static constexpr qint64 kDefaultMaxQueuedBytes = qint64{32} << 20;
+
+    explicit LogTailReader(QObject *parent = nullptr);
+    ~LogTailReader() override; // stops the worker and joins its thread
+
+    // Follows `path` from its first byte; emits reset() now. An empty path stops following.
+    void setPath(const QString &path);
+    QString path() const { return m_path; }
+    void setPollInterval(int milliseconds);
+    void setMaxQueuedBytes(qint64 bytes) { m_maxQueuedBytes.store(std::max<qint64>(1, bytes)); }
+    qint64 maxQueuedBytes() const { return m_maxQueuedBytes.load(); }
+
+    // Asks the worker to look at the file soon (as LogFileTail::checkSoon).
+    void checkSoon();
+
+    qint64 position() const { return m_position; } // file bytes whose lines were emitted
+    bool isCaughtUp() const { return m_caughtUp; }
+    qint64 linesEmitted() const { return m_linesEmitted; }
+
+    // Emits what the worker has ready now (it also happens on its own, soon after the worker queues).
+    void drain();
+
+Q_SIGNALS:
+    void reset(); // the file was replaced or truncated: forget what was emitted so far
+    // Lines in file order. Receivers (direct connections only) may take the batch's contents.
+    void linesRead(vibeml::joblog::IngestedLines &lines);
+    void caughtUp(); // everything the file had when last looked at was emitted
+
+private:
+    class Worker;
+    struct Item
+    {
+        enum class Kind { Reset, Lines, CaughtUp };
+        Kind kind = Kind::Lines;
+        quint64 generation = 0;
+        IngestedLines lines;
+    };
+    friend class Worker;
+
+    // Called on the worker thread.
+    void post(Item &&item);
+
+    QString m_path;
+    QThread *m_thread = nullptr;
+    Worker *m_worker = nullptr;
+    std::mutex m_mutex;
+    std::deque<Item> m_queue;      // guarded by m_mutex
+    bool m_drainPosted = false;    // guarded by m_mutex
+    std::atomic<qint64> m_queuedBytes{0};
+    std::atomic<qint64> m_maxQueuedBytes{kDefaultMaxQueuedBytes};
+    std::atomic<quint64> m_generation{0}; // bumped by setPath; older items are dropped
+    std::atomic<bool> m_workerHeld{false};
+    qint64 m_position = 0;
+    qint64 m_linesEmitted = 0;
+    bool m_caughtUp = false;
 };
 
 } // namespace vibeml::joblog

@@ -18,10 +18,21 @@ qsizetype skyPrefixLength(QByteArrayView line)
     constexpr qsizetype kLongestPrefix = 160;
     if (line.isEmpty() || line.front() != '(')
         return 0;
-    const qsizetype close = line.first(std::min(line.size(), kLongestPrefix)).indexOf(") ");
-    if (close < 2)
+    // The first ") " within the first kLongestPrefix bytes closes it.
+    const char *const begin = line.data();
+    const char *const limit = begin + std::min(line.size(), kLongestPrefix);
+    const char *close = begin + 1;
+    for (;;) {
+        close = static_cast<const char *>(std::memchr(close, ')', static_cast<size_t>(limit - close)));
+        if (!close || close + 1 >= limit)
+            return 0;
+        if (close[1] == ' ')
+            break;
+        ++close;
+    }
+    if (close - begin < 2)
         return 0;
-    const QByteArrayView inside = line.sliced(1, close - 1);
+    const QByteArrayView inside(begin + 1, close - begin - 1);
     const qsizetype pid = inside.lastIndexOf("pid=");
     if (pid < 0 || pid + 4 == inside.size())
         return 0;
@@ -29,7 +40,7 @@ qsizetype skyPrefixLength(QByteArrayView line)
         if (c < '0' || c > '9')
             return 0;
     }
-    return close + 2;
+    return (close - begin) + 2;
 }
 
 qsizetype utf8Boundary(QByteArrayView text, qsizetype at)
@@ -156,9 +167,9 @@ void LogIngest::processLine(QByteArrayView raw)
         const qsizetype prefix = skyPrefixLength(overwritten);
         const QByteArrayView shown = raw.sliced(at + 1);
         if (prefix > 0 && !shown.startsWith(raw.first(prefix))) {
-            m_joined.clear();
-            m_joined.append(raw.first(prefix)).append(shown);
-            raw = m_joined;
+            m_joined.assign(raw.data(), static_cast<size_t>(prefix));
+            m_joined.append(shown.data(), static_cast<size_t>(shown.size()));
+            raw = QByteArrayView(m_joined.data(), static_cast<qsizetype>(m_joined.size()));
         } else {
             raw = shown;
         }
@@ -184,7 +195,7 @@ void LogIngest::processLine(QByteArrayView raw)
 
     quint8 flags = scan.looksLikeError ? ErrorLine : 0;
     if (scan.hasProgressMarker) {
-        if (std::optional<jobs::ProgressEvent> event = jobs::parseProgressLine(QString::fromUtf8(text))) {
+        if (std::optional<jobs::ProgressEvent> event = jobs::parseProgressLine(text)) {
             flags |= ProgressLine;
             if (event->kind == jobs::ProgressEvent::Kind::Error)
                 flags |= ErrorLine;

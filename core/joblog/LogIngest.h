@@ -49,7 +49,7 @@ private:
     LineSink &m_sink;
     QByteArray m_pending;
     TextStyle m_style;
-    QByteArray m_joined;           // scratch: a SkyPilot prefix + the last redraw
+    std::string m_joined;          // scratch: a SkyPilot prefix + the last redraw
     std::string m_text;            // scratch: a rendered line
     std::vector<StyleSpan> m_spans; // scratch: its spans
     QList<jobs::ProgressEvent> m_events;

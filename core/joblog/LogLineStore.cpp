@@ -5,8 +5,8 @@
 namespace vibeml::joblog {
 namespace {
 
-constexpr size_t kChunkLines = 4096;
-constexpr size_t kChunkBytes = size_t{1} << 20;
+constexpr size_t kChunkLines = LogChunk::kMaxLines;
+constexpr size_t kChunkBytes = LogChunk::kMaxBytes;
 constexpr size_t kFirstChunkBytes = size_t{64} << 10;
 // A longer line is cut here (the full line stays in the file on disk).
 constexpr qsizetype kMaxStoredLineBytes = qsizetype{16} << 20;
@@ -20,7 +20,7 @@ qsizetype utf8Boundary(QByteArrayView text, qsizetype at)
 
 } // namespace
 
-void LogLineStore::Chunk::seal()
+void LogChunk::seal()
 {
     // Sealed chunks never grow again: give back what the growth strategy over-reserved.
     if (text.capacity() > text.size() + text.size() / 32)
@@ -31,6 +31,56 @@ void LogLineStore::Chunk::seal()
     spans.shrink_to_fit();
 }
 
+void LogChunk::append(QByteArrayView line, quint8 lineFlags, std::span<const StyleSpan> lineSpans)
+{
+    const auto local = static_cast<quint32>(ends.size());
+    text.append(line.data(), static_cast<size_t>(line.size()));
+    ends.push_back(static_cast<quint32>(text.size()));
+    flags.push_back(lineFlags);
+    const auto limit = static_cast<quint32>(line.size());
+    for (StyleSpan span : lineSpans) {
+        if (span.start >= limit || span.length == 0)
+            continue;
+        span.length = std::min(span.length, limit - span.start);
+        spanLines.push_back(local);
+        spans.push_back(span);
+    }
+}
+
+QByteArrayView clampStoredLine(QByteArrayView text)
+{
+    return text.size() > kMaxStoredLineBytes ? text.first(utf8Boundary(text, kMaxStoredLineBytes)) : text;
+}
+
+void LogBatch::appendLine(QByteArrayView text, quint8 flags, std::span<const StyleSpan> spans)
+{
+    text = clampStoredLine(text);
+    const auto size = static_cast<size_t>(text.size());
+    if (m_chunks.empty() || !m_chunks.back().hasRoomFor(size)) {
+        if (!m_chunks.empty()) {
+            m_expectedChunkBytes = m_chunks.back().text.size() + m_chunks.back().text.size() / 64;
+            m_chunks.back().seal();
+        }
+        // Sized like the previous chunk, as the store does, so sealing seldom has to copy.
+        LogChunk &chunk = m_chunks.emplace_back();
+        chunk.text.reserve(std::max(size, std::min(m_expectedChunkBytes, kChunkBytes)));
+        chunk.ends.reserve(kChunkLines);
+        chunk.flags.reserve(kChunkLines);
+    }
+    m_chunks.back().append(text, flags, spans);
+    ++m_lines;
+    m_textBytes += text.size();
+    m_longestLine = std::max(m_longestLine, text.size());
+}
+
+void LogBatch::clear()
+{
+    m_chunks.clear();
+    m_lines = 0;
+    m_textBytes = 0;
+    m_longestLine = 0;
+}
+
 LogLineStore::LogLineStore(qsizetype maxLines) : m_maxLines(std::max<qsizetype>(1, maxLines)) {}
 
 LogLineStore::Chunk &LogLineStore::writableChunk(qsizetype textSize)
@@ -38,7 +88,7 @@ LogLineStore::Chunk &LogLineStore::writableChunk(qsizetype textSize)
     const auto size = static_cast<size_t>(textSize);
     if (!m_chunks.empty()) {
         Chunk &back = m_chunks.back();
-        if (back.ends.size() < kChunkLines && (back.ends.empty() || back.text.size() + size <= kChunkBytes))
+        if (back.hasRoomFor(size))
             return back;
         m_lastChunkBytes = back.text.size();
         back.seal();
@@ -55,21 +105,8 @@ LogLineStore::Chunk &LogLineStore::writableChunk(qsizetype textSize)
 
 void LogLineStore::appendLine(QByteArrayView text, quint8 flags, std::span<const StyleSpan> spans)
 {
-    if (text.size() > kMaxStoredLineBytes)
-        text = text.first(utf8Boundary(text, kMaxStoredLineBytes));
-    Chunk &chunk = writableChunk(text.size());
-    const auto local = static_cast<quint32>(chunk.ends.size());
-    chunk.text.append(text.data(), static_cast<size_t>(text.size()));
-    chunk.ends.push_back(static_cast<quint32>(chunk.text.size()));
-    chunk.flags.push_back(flags);
-    const auto limit = static_cast<quint32>(text.size());
-    for (StyleSpan span : spans) {
-        if (span.start >= limit || span.length == 0)
-            continue;
-        span.length = std::min(span.length, limit - span.start);
-        chunk.spanLines.push_back(local);
-        chunk.spans.push_back(span);
-    }
+    text = clampStoredLine(text);
+    writableChunk(text.size()).append(text, flags, spans);
     if (flags & ErrorLine) {
         m_errors.push_back(m_end);
         ++m_errorsSeen;
@@ -78,6 +115,44 @@ void LogLineStore::appendLine(QByteArrayView text, quint8 flags, std::span<const
     m_longestLine = std::max(m_longestLine, text.size());
     ++m_end;
     ++m_staged;
+}
+
+void LogLineStore::appendBatch(LogBatch &&batch)
+{
+    for (Chunk &incoming : batch.m_chunks) {
+        const bool small = incoming.ends.size() < kChunkLines / 4 && incoming.text.size() < kChunkBytes / 4;
+        if (small) { // a trickle: copied, so a slow log does not leave a chunk per read behind
+            for (size_t i = 0; i < incoming.ends.size(); ++i) {
+                const quint32 start = i ? incoming.ends[i - 1] : 0;
+                const auto local = static_cast<quint32>(i);
+                const auto low = std::lower_bound(incoming.spanLines.begin(), incoming.spanLines.end(), local);
+                const auto high = std::upper_bound(low, incoming.spanLines.end(), local);
+                const std::span<const StyleSpan> spans(incoming.spans.data() + (low - incoming.spanLines.begin()),
+                                                       static_cast<size_t>(high - low));
+                appendLine(QByteArrayView(incoming.text.data() + start, incoming.ends[i] - start), incoming.flags[i], spans);
+            }
+            continue;
+        }
+        if (!m_chunks.empty()) {
+            m_lastChunkBytes = m_chunks.back().text.size();
+            m_chunks.back().seal();
+        }
+        incoming.first = m_end;
+        incoming.seal();
+        Chunk &adopted = m_chunks.emplace_back(std::move(incoming));
+        for (size_t i = 0; i < adopted.flags.size(); ++i) {
+            if (adopted.flags[i] & ErrorLine) {
+                m_errors.push_back(m_end + static_cast<qint64>(i));
+                ++m_errorsSeen;
+            }
+        }
+        const auto lines = static_cast<qint64>(adopted.ends.size());
+        m_textBytes += static_cast<qint64>(adopted.text.size());
+        m_end += lines;
+        m_staged += lines;
+    }
+    m_longestLine = std::max(m_longestLine, batch.m_longestLine);
+    batch.clear();
 }
 
 qsizetype LogLineStore::overflowRows() const

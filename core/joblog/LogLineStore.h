@@ -38,6 +38,50 @@ public:
     virtual void appendLine(QByteArrayView text, quint8 flags, std::span<const StyleSpan> spans) = 0;
 };
 
+// Lines back to back: the unit the store keeps and the unit a LogBatch hands over whole.
+struct LogChunk
+{
+    static constexpr size_t kMaxLines = 4096;
+    static constexpr size_t kMaxBytes = size_t{1} << 20;
+
+    qint64 first = 0; // absolute index of the chunk's first line (set by the store)
+    std::string text;
+    std::vector<quint32> ends; // end offset of each line in text
+    std::vector<quint8> flags;
+    std::vector<quint32> spanLines; // line (chunk-relative) of each span, ascending
+    std::vector<StyleSpan> spans;
+
+    qint64 end() const { return first + static_cast<qint64>(ends.size()); }
+    qsizetype lineCount() const { return static_cast<qsizetype>(ends.size()); }
+    bool hasRoomFor(size_t bytes) const { return ends.size() < kMaxLines && (ends.empty() || text.size() + bytes <= kMaxBytes); }
+    void append(QByteArrayView line, quint8 lineFlags, std::span<const StyleSpan> lineSpans);
+    void seal(); // gives back spare capacity
+};
+
+// The longest line kept; a longer one is cut at a character boundary (the file has it whole).
+QByteArrayView clampStoredLine(QByteArrayView text);
+
+// Finished lines collected away from the store (on the ingest thread), handed over whole:
+// LogLineStore::appendBatch adopts its chunks without copying the text again.
+class LogBatch final : public LineSink
+{
+public:
+    void appendLine(QByteArrayView text, quint8 flags, std::span<const StyleSpan> spans = {}) override;
+
+    qsizetype lineCount() const { return m_lines; }
+    qint64 textBytes() const { return m_textBytes; }
+    bool isEmpty() const { return m_lines == 0; }
+    void clear();
+
+private:
+    friend class LogLineStore;
+    std::vector<LogChunk> m_chunks;
+    qsizetype m_lines = 0;
+    qint64 m_textBytes = 0;
+    qsizetype m_longestLine = 0;
+    size_t m_expectedChunkBytes = size_t{64} << 10; // kept across clear()
+};
+
 // Lines arrive "staged" and become rows only when published, so a model can announce the change
 // first: removeFrontRows(overflowRows()) (beginRemoveRows), then publish() (beginInsertRows). Rows
 // beyond the cap leave from the front. Row numbers count retained, published lines from 0.
@@ -49,6 +93,9 @@ public:
     explicit LogLineStore(qsizetype maxLines = kDefaultMaxLines);
 
     void appendLine(QByteArrayView text, quint8 flags, std::span<const StyleSpan> spans = {}) override;
+    // Stages every line of `batch` (big chunks are adopted as they are, small ones copied into
+    // the last chunk); leaves `batch` empty.
+    void appendBatch(LogBatch &&batch);
     qsizetype stagedCount() const { return m_staged; }
 
     qsizetype overflowRows() const; // published rows that must leave so the staged lines fit
@@ -82,18 +129,7 @@ public:
     void clear();
 
 private:
-    struct Chunk
-    {
-        qint64 first = 0; // absolute index of the chunk's first line
-        std::string text;
-        std::vector<quint32> ends; // end offset of each line in text
-        std::vector<quint8> flags;
-        std::vector<quint32> spanLines; // line (chunk-relative) of each span, ascending
-        std::vector<StyleSpan> spans;
-
-        qint64 end() const { return first + static_cast<qint64>(ends.size()); }
-        void seal();
-    };
+    using Chunk = LogChunk;
 
     const Chunk &chunkFor(qint64 absolute) const;
     LogLine lineAt(const Chunk &chunk, qsizetype local) const;

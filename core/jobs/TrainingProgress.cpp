@@ -5,7 +5,11 @@
 #include <QJsonParseError>
 #include <QLocale>
 
+#include <charconv>
 #include <cmath>
+#include <cstring>
+#include <iterator>
+#include <string_view>
 
 namespace vibeml::jobs {
 namespace {
@@ -24,6 +28,24 @@ ProgressEvent::Kind kindOf(QStringView name)
     if (name == u"done")
         return Kind::Done;
     if (name == u"error")
+        return Kind::Error;
+    return Kind::Unknown;
+}
+
+ProgressEvent::Kind kindOfBytes(QByteArrayView name)
+{
+    using Kind = ProgressEvent::Kind;
+    if (name == "progress")
+        return Kind::Progress;
+    if (name == "start")
+        return Kind::Start;
+    if (name == "eval")
+        return Kind::Eval;
+    if (name == "checkpoint")
+        return Kind::Checkpoint;
+    if (name == "done")
+        return Kind::Done;
+    if (name == "error")
         return Kind::Error;
     return Kind::Unknown;
 }
@@ -62,29 +84,12 @@ QString shortDuration(double seconds)
 
 } // namespace
 
-std::optional<ProgressEvent> parseProgressLine(QStringView line)
+namespace {
+
+ProgressEvent eventFrom(const QJsonObject &object)
 {
-    const qsizetype marker = line.indexOf(kProgressMarker);
-    if (marker < 0)
-        return std::nullopt;
-    QStringView json = line.mid(marker + kProgressMarker.size()).trimmed();
-    // A colour reset or '\r' redraw may trail the object; the object ends at its last brace.
-    const qsizetype end = json.lastIndexOf(u'}');
-    if (!json.startsWith(u'{') || end < 0)
-        return std::nullopt;
-    json = json.left(end + 1);
-
-    QJsonParseError error{};
-    const QJsonDocument document = QJsonDocument::fromJson(json.toUtf8(), &error);
-    if (error.error != QJsonParseError::NoError || !document.isObject())
-        return std::nullopt;
-    const QJsonObject object = document.object();
-    const QJsonValue name = object.value(QLatin1String("event"));
-    if (!name.isString())
-        return std::nullopt;
-
     ProgressEvent event;
-    event.kind = kindOf(name.toString());
+    event.kind = kindOf(object.value(QLatin1String("event")).toString());
     event.time = number(object, QLatin1String("time")).value_or(0);
     event.step = whole(object, QLatin1String("step"));
     if (!event.step)
@@ -106,6 +111,285 @@ std::optional<ProgressEvent> parseProgressLine(QStringView line)
     event.message = object.value(QLatin1String("message")).toString();
     event.stoppedEarly = object.value(QLatin1String("stoppedEarly")).toBool();
     return event;
+}
+
+std::optional<ProgressEvent> parseWithQJson(QByteArrayView json)
+{
+    QJsonParseError error{};
+    const QJsonDocument document = QJsonDocument::fromJson(json.toByteArray(), &error);
+    if (error.error != QJsonParseError::NoError || !document.isObject())
+        return std::nullopt;
+    const QJsonObject object = document.object();
+    if (!object.value(QLatin1String("event")).isString())
+        return std::nullopt;
+    return eventFrom(object);
+}
+
+bool isJsonSpace(char c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+// The script's objects are flat: "key": number | "plain string" | true | false. This reads those
+// in one pass with no allocation but the strings kept; on anything else (escapes, null, nested
+// values, duplicate keys, a malformed number) it gives up and QJsonDocument decides, so the
+// answers are QJsonDocument's either way.
+class FlatObjectReader
+{
+public:
+    explicit FlatObjectReader(QByteArrayView json) : m_at(json.data()), m_end(json.data() + json.size()) {}
+
+    enum class Outcome { Parsed, Invalid, Unsure };
+
+    Outcome read(ProgressEvent &event)
+    {
+        bool eventIsString = false;
+        bool sawFinalLoss = false;
+        std::optional<double> finalLoss;
+        std::optional<qint64> steps;
+        quint32 seen = 0;
+        skipSpace();
+        if (!consume('{'))
+            return Outcome::Invalid;
+        skipSpace();
+        if (consume('}'))
+            return Outcome::Invalid; // no "event"
+        for (;;) {
+            QByteArrayView key;
+            if (!readPlainString(key))
+                return Outcome::Unsure;
+            skipSpace();
+            if (!consume(':'))
+                return Outcome::Unsure;
+            skipSpace();
+            if (m_at >= m_end)
+                return Outcome::Unsure;
+            Value value;
+            if (*m_at == '"') {
+                value.kind = Value::String;
+                if (!readPlainString(value.text))
+                    return Outcome::Unsure;
+            } else if (startsWith("true")) {
+                value.kind = Value::Bool;
+                value.boolean = true;
+                m_at += 4;
+            } else if (startsWith("false")) {
+                value.kind = Value::Bool;
+                m_at += 5;
+            } else if (*m_at == '-' || (*m_at >= '0' && *m_at <= '9')) {
+                value.kind = Value::Number;
+                if (!readNumber(value.number))
+                    return Outcome::Unsure;
+            } else {
+                return Outcome::Unsure; // null, an object or an array: let QJsonDocument judge
+            }
+            const int slot = slotOf(key);
+            if (slot >= 0) {
+                if (seen & (1u << slot))
+                    return Outcome::Unsure; // a duplicate key
+                seen |= 1u << slot;
+            }
+            auto asNumber = [&]() -> std::optional<double> {
+                if (value.kind != Value::Number || !std::isfinite(value.number))
+                    return std::nullopt;
+                return value.number;
+            };
+            auto asWhole = [&]() -> std::optional<qint64> {
+                const std::optional<double> number = asNumber();
+                if (!number || *number < 0 || *number > 9e15)
+                    return std::nullopt;
+                return static_cast<qint64>(std::llround(*number));
+            };
+            auto asString = [&]() {
+                return value.kind == Value::String ? QString::fromUtf8(value.text) : QString();
+            };
+            switch (slot) {
+            case 0:
+                eventIsString = value.kind == Value::String;
+                if (eventIsString)
+                    event.kind = kindOfBytes(value.text);
+                break;
+            case 1: event.time = asNumber().value_or(0); break;
+            case 2: event.step = asWhole(); break;
+            case 3: steps = asWhole(); break;
+            case 4: event.totalSteps = asWhole(); break;
+            case 5: event.loss = asNumber(); break;
+            case 6: sawFinalLoss = true; finalLoss = asNumber(); break;
+            case 7: event.learningRate = asNumber(); break;
+            case 8: event.epoch = asNumber(); break;
+            case 9: event.tokensPerSecond = asNumber(); break;
+            case 10: event.etaSeconds = asNumber(); break;
+            case 11: event.gpuMemoryGb = asNumber(); break;
+            case 12: event.evalLoss = asNumber(); break;
+            case 13: event.resumedFromStep = asWhole(); break;
+            case 14: event.path = asString(); break;
+            case 15: event.hubUrl = asString(); break;
+            case 16: event.errorKind = asString(); break;
+            case 17: event.message = asString(); break;
+            case 18: event.stoppedEarly = value.kind == Value::Bool && value.boolean; break;
+            default: break;
+            }
+            skipSpace();
+            if (consume(',')) {
+                skipSpace();
+                continue;
+            }
+            if (!consume('}'))
+                return Outcome::Unsure;
+            skipSpace();
+            if (m_at != m_end)
+                return Outcome::Unsure;
+            break;
+        }
+        if (!eventIsString)
+            return Outcome::Invalid; // no "event", or not a string
+        if (!event.step)
+            event.step = steps;
+        if (!event.loss && sawFinalLoss)
+            event.loss = finalLoss;
+        return Outcome::Parsed;
+    }
+
+private:
+    struct Value
+    {
+        enum Kind { String, Number, Bool } kind = Number;
+        QByteArrayView text;
+        double number = 0;
+        bool boolean = false;
+    };
+
+    static int slotOf(QByteArrayView key)
+    {
+        static constexpr std::string_view kKeys[] = {
+            "event", "time", "step", "steps", "totalSteps", "loss", "finalLoss", "learningRate", "epoch",
+            "tokensPerSecond", "etaSeconds", "gpuMemoryGB", "evalLoss", "resumedFromStep", "path", "hubUrl",
+            "kind", "message", "stoppedEarly"};
+        const std::string_view wanted(key.data(), static_cast<size_t>(key.size()));
+        for (int i = 0; i < int(std::size(kKeys)); ++i) {
+            if (kKeys[i] == wanted)
+                return i;
+        }
+        return -1;
+    }
+
+    void skipSpace()
+    {
+        while (m_at < m_end && isJsonSpace(*m_at))
+            ++m_at;
+    }
+
+    bool consume(char c)
+    {
+        if (m_at < m_end && *m_at == c) {
+            ++m_at;
+            return true;
+        }
+        return false;
+    }
+
+    bool startsWith(std::string_view word) const
+    {
+        return size_t(m_end - m_at) >= word.size() && std::memcmp(m_at, word.data(), word.size()) == 0;
+    }
+
+    // A string without escapes or control characters (the input is valid UTF-8 already).
+    bool readPlainString(QByteArrayView &out)
+    {
+        if (!consume('"'))
+            return false;
+        const char *start = m_at;
+        while (m_at < m_end && *m_at != '"') {
+            const auto c = static_cast<uchar>(*m_at);
+            if (c == '\\' || c < 0x20)
+                return false;
+            ++m_at;
+        }
+        if (m_at >= m_end)
+            return false;
+        out = QByteArrayView(start, m_at - start);
+        ++m_at;
+        return true;
+    }
+
+    // JSON's number grammar, exactly; then from_chars, which rounds as strtod does.
+    bool readNumber(double &out)
+    {
+        const char *start = m_at;
+        const char *p = m_at;
+        if (p < m_end && *p == '-')
+            ++p;
+        if (p >= m_end)
+            return false;
+        if (*p == '0') {
+            ++p;
+        } else if (*p >= '1' && *p <= '9') {
+            while (p < m_end && *p >= '0' && *p <= '9')
+                ++p;
+        } else {
+            return false;
+        }
+        if (p < m_end && *p == '.') {
+            ++p;
+            const char *digits = p;
+            while (p < m_end && *p >= '0' && *p <= '9')
+                ++p;
+            if (p == digits)
+                return false;
+        }
+        if (p < m_end && (*p == 'e' || *p == 'E')) {
+            ++p;
+            if (p < m_end && (*p == '+' || *p == '-'))
+                ++p;
+            const char *digits = p;
+            while (p < m_end && *p >= '0' && *p <= '9')
+                ++p;
+            if (p == digits)
+                return false;
+        }
+        const auto [end, error] = std::from_chars(start, p, out);
+        if (error != std::errc() || end != p)
+            return false; // out of range and the like: QJsonDocument's call
+        m_at = p;
+        return true;
+    }
+
+    const char *m_at;
+    const char *m_end;
+};
+
+} // namespace
+
+std::optional<ProgressEvent> parseProgressLine(QByteArrayView line)
+{
+    const qsizetype marker = line.indexOf(QByteArrayView(kProgressMarker.data(), kProgressMarker.size()));
+    if (marker < 0)
+        return std::nullopt;
+    QByteArrayView json = line.sliced(marker + kProgressMarker.size()).trimmed();
+    // A colour reset or '\r' redraw may trail the object; the object ends at its last brace.
+    const qsizetype end = json.lastIndexOf('}');
+    if (!json.startsWith('{') || end < 0)
+        return std::nullopt;
+    json = json.first(end + 1);
+
+    ProgressEvent event;
+    switch (FlatObjectReader(json).read(event)) {
+    case FlatObjectReader::Outcome::Parsed:
+        return event;
+    case FlatObjectReader::Outcome::Invalid:
+        return std::nullopt;
+    case FlatObjectReader::Outcome::Unsure:
+        break;
+    }
+    return parseWithQJson(json);
+}
+
+std::optional<ProgressEvent> parseProgressLine(QStringView line)
+{
+    const qsizetype marker = line.indexOf(kProgressMarker);
+    if (marker < 0)
+        return std::nullopt;
+    return parseProgressLine(QByteArrayView(line.mid(marker).toUtf8()));
 }
 
 void TrainingProgress::apply(const ProgressEvent &event)

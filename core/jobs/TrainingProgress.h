@@ -1,5 +1,6 @@
 #pragma once
 
+#include <QByteArrayView>
 #include <QJsonObject>
 #include <QString>
 #include <QStringView>
@@ -38,6 +39,9 @@ inline constexpr QLatin1StringView kProgressMarker{"@@VIBEML@@ "};
 
 // nullopt for ordinary log lines and for marker lines whose JSON is damaged or has no "event".
 std::optional<ProgressEvent> parseProgressLine(QStringView line);
+// The same for a line in UTF-8, without a QString: the script's flat objects (numbers, plain
+// strings, booleans) are read directly; anything else goes through QJsonDocument.
+std::optional<ProgressEvent> parseProgressLine(QByteArrayView utf8Line);
 
 // What a job's progress lines add up to: the latest figures, for the jobs table, the progress bar
 // and the CLI's status. Stored with the job as JSON.

@@ -5,9 +5,12 @@
 
 #include <QDir>
 #include <QSignalSpy>
+#include <QStringList>
+#include <QThread>
 #include <QTemporaryDir>
 
 #include <cstdio>
+#include <memory>
 
 using namespace vibeml::joblog;
 
@@ -192,6 +195,119 @@ private Q_SLOTS:
         append(path, "two\n");
         QTest::qWait(100);
         QVERIFY(reader.bytes.isEmpty());
+    }
+
+    // ---- LogTailReader: the same, read and decoded on a thread of its own ----
+
+    void readerDeliversEveryLineOnceInOrder()
+    {
+        // Written in pieces that cut lines, while the reader thread follows; with a tiny queue
+        // limit the worker stops and resumes many times. Every line arrives once, in order.
+        const QString path = m_dir.filePath(QStringLiteral("threaded.log"));
+        append(path, QByteArray());
+        LogTailReader reader;
+        reader.setPollInterval(20);
+        reader.setMaxQueuedBytes(4096);
+        LogLineStore store(1'000'000);
+        int resets = 0;
+        qint64 events = 0;
+        connect(&reader, &LogTailReader::reset, this, [&] { ++resets; });
+        connect(&reader, &LogTailReader::linesRead, this, [&](IngestedLines &lines) {
+            QVERIFY(QThread::currentThread() == thread());
+            events += lines.events.size();
+            store.appendBatch(std::move(lines.lines));
+            store.commit();
+        });
+        reader.setPath(path);
+        QCOMPARE(resets, 1);
+        constexpr int kLines = 60'000;
+        QByteArray all;
+        for (int i = 0; i < kLines; ++i) {
+            all += "(task, pid=7) \x1b[3" + QByteArray::number(i % 8) + "mline " + QByteArray::number(i) + "\x1b[0m\n";
+            if (i % 1000 == 999)
+                all += "@@VIBEML@@ {\"event\": \"progress\", \"step\": " + QByteArray::number(i) + "}\n";
+        }
+        for (qsizetype at = 0; at < all.size(); at += 300'007) // not on line boundaries
+            append(path, all.mid(at, 300'007));
+        QTRY_VERIFY_WITH_TIMEOUT(reader.position() == all.size() && reader.isCaughtUp(), 20000);
+        QCOMPARE(store.totalLines(), qint64(kLines + kLines / 1000));
+        QCOMPARE(reader.linesEmitted(), store.totalLines());
+        QCOMPARE(events, qint64(kLines / 1000));
+        qint64 line = 0;
+        for (qsizetype row = 0; row < store.size(); ++row) {
+            const QByteArray text = store.line(row).text.toByteArray();
+            if (text.startsWith("@@VIBEML@@"))
+                continue;
+            QCOMPARE(text, "(task, pid=7) line " + QByteArray::number(line));
+            QCOMPARE(store.line(row).spans.size(), size_t{1});
+            ++line;
+        }
+        QCOMPARE(line, qint64(kLines));
+        QCOMPARE(resets, 1);
+    }
+
+    void readerStartsOverOnAReplacedFileAndDropsTheOldOne()
+    {
+        const QString path = m_dir.filePath(QStringLiteral("threaded-replaced.log"));
+        append(path, "line 1\nline 2\n");
+        LogTailReader reader;
+        reader.setPollInterval(20);
+        QStringList lines;
+        int resets = 0;
+        connect(&reader, &LogTailReader::reset, this, [&] {
+            ++resets;
+            lines.clear();
+        });
+        connect(&reader, &LogTailReader::linesRead, this, [&](IngestedLines &batch) {
+            LogLineStore store;
+            store.appendBatch(std::move(batch.lines));
+            store.commit();
+            for (qsizetype row = 0; row < store.size(); ++row)
+                lines << QString::fromUtf8(store.line(row).text);
+        });
+        reader.setPath(path);
+        QTRY_COMPARE(lines, QStringList({QStringLiteral("line 1"), QStringLiteral("line 2")}));
+        const QString fresh = m_dir.filePath(QStringLiteral("threaded-replaced.log.part"));
+        append(fresh, "line 1\nline 2\nline 3\n");
+        QVERIFY(::rename(QFile::encodeName(fresh).constData(), QFile::encodeName(path).constData()) == 0);
+        reader.checkSoon();
+        QTRY_COMPARE(lines, QStringList({QStringLiteral("line 1"), QStringLiteral("line 2"), QStringLiteral("line 3")}));
+        QCOMPARE(resets, 2);
+
+        // Another file: nothing more from the first one, even what was already on its way.
+        const QString other = m_dir.filePath(QStringLiteral("threaded-other.log"));
+        append(other, "other\n");
+        append(path, "line 4\n");
+        reader.setPath(other);
+        QCOMPARE(resets, 3);
+        QTRY_COMPARE(lines, QStringList({QStringLiteral("other")}));
+        QTest::qWait(100);
+        QCOMPARE(lines, QStringList({QStringLiteral("other")}));
+        QCOMPARE(reader.path(), other);
+    }
+
+    void readerStopsCleanlyWhileReading()
+    {
+        // Destroyed in the middle of a big file, with batches queued and a drain posted: the
+        // worker stops on its thread and the thread is joined; nothing arrives afterwards.
+        const QString path = m_dir.filePath(QStringLiteral("threaded-big.log"));
+        QByteArray big;
+        for (int i = 0; i < 100'000; ++i)
+            big += "\x1b[1mbold\x1b[0m a line of a big log " + QByteArray::number(i) + '\n';
+        append(path, big);
+        for (int round = 0; round < 5; ++round) {
+            qint64 received = 0;
+            {
+                auto reader = std::make_unique<LogTailReader>();
+                connect(reader.get(), &LogTailReader::linesRead, this, [&](IngestedLines &lines) { received += lines.lines.lineCount(); });
+                reader->setPath(path);
+                QTest::qWait(round); // from "not started yet" to "some batches in"
+            }
+            QCoreApplication::processEvents();
+            const qint64 after = received;
+            QTest::qWait(20);
+            QCOMPARE(received, after);
+        }
     }
 
 private:

@@ -1,6 +1,7 @@
 #include "joblog/JobLogModel.h"
 
 #include <algorithm>
+#include <utility>
 
 namespace vibeml {
 namespace {
@@ -27,11 +28,25 @@ void JobLogModel::setMaxLines(qsizetype maxLines)
 void JobLogModel::appendBytes(QByteArrayView bytes)
 {
     m_ingest.feed(bytes);
+    scheduleFlush();
+}
+
+void JobLogModel::appendLines(joblog::IngestedLines &lines)
+{
+    m_store.appendBatch(std::move(lines.lines));
+    if (!lines.events.isEmpty())
+        m_events.append(std::move(lines.events));
+    lines.events.clear();
+    scheduleFlush();
+}
+
+void JobLogModel::scheduleFlush()
+{
     // Staged lines wait for the next frame, unless so many arrived that holding them would
     // cost more memory than the cap allows.
     if (m_store.stagedCount() >= std::max<qsizetype>(m_store.maxLines(), 65'536))
         flush();
-    else if (m_store.stagedCount() > 0 && !m_frame.isActive())
+    else if ((m_store.stagedCount() > 0 || !m_events.isEmpty()) && !m_frame.isActive())
         m_frame.start();
 }
 
@@ -47,6 +62,7 @@ void JobLogModel::clear()
     beginResetModel();
     m_store.clear();
     m_ingest.reset();
+    m_events.clear();
     endResetModel();
     m_announcedErrors = 0;
     Q_EMIT errorLineCountChanged(0);
@@ -68,7 +84,9 @@ void JobLogModel::flush()
         endInsertRows();
     }
     if (m_ingest.hasEvents())
-        Q_EMIT progressEvents(m_ingest.takeEvents());
+        m_events.append(m_ingest.takeEvents());
+    if (!m_events.isEmpty())
+        Q_EMIT progressEvents(std::exchange(m_events, {}));
     if (m_store.errorLineCount() != m_announcedErrors) {
         m_announcedErrors = m_store.errorLineCount();
         Q_EMIT errorLineCountChanged(m_announcedErrors);

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "joblog/LogFileTail.h"
 #include "joblog/LogIngest.h"
 #include "joblog/LogLineStore.h"
 #include "jobs/TrainingProgress.h"
@@ -32,9 +33,12 @@ public:
     void setMaxLines(qsizetype maxLines);
     qsizetype maxLines() const { return m_store.maxLines(); }
 
-    // Raw `sky logs` bytes, in pieces of any size (LogFileTail::bytesRead).
+    // Raw `sky logs` bytes, in pieces of any size, decoded here (on this thread).
     void appendBytes(QByteArrayView bytes);
-    void finishInput(); // the log ended: its unfinished last line becomes a row
+    // Lines decoded elsewhere (LogTailReader::linesRead, from its reader thread): their chunks
+    // are taken over, not copied. Rows follow at the next frame, as for appendBytes.
+    void appendLines(joblog::IngestedLines &lines);
+    void finishInput(); // the log ended: its unfinished last line (from appendBytes) becomes a row
     void clear();       // a new log: no rows, no pending bytes, counters at zero
     void flush();       // announce what is pending now rather than at the next frame
 
@@ -58,9 +62,12 @@ Q_SIGNALS:
     void cleared();
 
 private:
+    void scheduleFlush();
+
     joblog::LogLineStore m_store;
     joblog::LogIngest m_ingest{m_store};
     QTimer m_frame;
+    QList<jobs::ProgressEvent> m_events; // from appendLines, for the next flush
     qint64 m_announcedErrors = 0;
 };
 

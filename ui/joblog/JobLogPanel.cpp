@@ -9,6 +9,8 @@
 #include <QSplitter>
 #include <QVBoxLayout>
 
+#include <utility>
+
 namespace vibeml {
 
 JobLogPanel::JobLogPanel(QWidget *parent)
@@ -28,9 +30,13 @@ JobLogPanel::JobLogPanel(QWidget *parent)
     layout->addWidget(m_strip);
     layout->addWidget(splitter, 1);
 
-    connect(&m_tail, &joblog::LogFileTail::reset, this, &JobLogPanel::restart);
-    connect(&m_tail, &joblog::LogFileTail::bytesRead, m_model, [this](const QByteArray &bytes) { m_model->appendBytes(bytes); });
+    // The file is read and decoded on the reader's thread; finished lines arrive here in batches.
+    connect(&m_tail, &joblog::LogTailReader::reset, this, &JobLogPanel::restart);
+    connect(&m_tail, &joblog::LogTailReader::linesRead, m_model, &JobLogModel::appendLines);
     connect(m_model, &JobLogModel::progressEvents, this, &JobLogPanel::onProgressEvents);
+    m_chartRefresh.setSingleShot(true);
+    m_chartRefresh.setInterval(kChartRefreshMs);
+    connect(&m_chartRefresh, &QTimer::timeout, this, &JobLogPanel::refreshChart);
 }
 
 JobLogPanel::~JobLogPanel() = default;
@@ -43,6 +49,8 @@ void JobLogPanel::setLogFile(const QString &path)
 
 void JobLogPanel::restart()
 {
+    m_chartRefresh.stop();
+    m_pendingPoints.clear();
     m_model->clear();
     m_chart->clear();
     m_progress = {};
@@ -69,13 +77,21 @@ void JobLogPanel::setScrollback(qsizetype lines)
 
 void JobLogPanel::onProgressEvents(const QList<jobs::ProgressEvent> &events)
 {
-    QList<jobs::MetricPoint> points;
     for (const jobs::ProgressEvent &event : events) {
         m_progress.apply(event);
         if (const std::optional<jobs::MetricPoint> point = joblog::metricPoint(event))
-            points.append(*point);
+            m_pendingPoints.append(*point);
     }
-    m_chart->appendPoints(points);
+    // The chart and the strip redraw a few times a second, not once per frame of new rows.
+    if (!m_chartRefresh.isActive())
+        m_chartRefresh.start();
+}
+
+void JobLogPanel::refreshChart()
+{
+    m_chartRefresh.stop();
+    if (!m_pendingPoints.isEmpty())
+        m_chart->appendPoints(std::exchange(m_pendingPoints, {}));
     m_strip->setProgress(m_progress);
 }
 

@@ -1,7 +1,11 @@
 #pragma once
 
 #include "joblog/LogFileTail.h"
+#include "joblog/MetricPoint.h"
 #include "jobs/TrainingProgress.h"
+
+#include <QList>
+#include <QTimer>
 
 #include <QWidget>
 
@@ -16,12 +20,15 @@ class LossChart;
 
 // Everything about one running job's output: the progress strip and cost meter on top, the live
 // log beside the loss / learning-rate chart. Give it the job's log file (<bundle>/logs/train.log);
-// it tails the file, feeds the log view, and draws the curve from the script's progress lines.
+// it tails the file (read and decoded on a thread of its own), feeds the log view, and draws
+// the curve from the script's progress lines.
 class JobLogPanel : public QWidget
 {
     Q_OBJECT
 
 public:
+    static constexpr int kChartRefreshMs = 250;
+
     explicit JobLogPanel(QWidget *parent = nullptr);
     ~JobLogPanel() override;
 
@@ -39,18 +46,21 @@ public:
     JobLogView *logView() const { return m_view; }
     LossChart *chart() const { return m_chart; }
     JobProgressStrip *progressStrip() const { return m_strip; }
-    joblog::LogFileTail &tail() { return m_tail; }
+    joblog::LogTailReader &tail() { return m_tail; }
 
 private:
     void onProgressEvents(const QList<vibeml::jobs::ProgressEvent> &events);
+    void refreshChart();
     void restart();
 
-    joblog::LogFileTail m_tail;
+    joblog::LogTailReader m_tail;
     JobLogModel *m_model;
     JobLogView *m_view;
     LossChart *m_chart;
     JobProgressStrip *m_strip;
     vibeml::jobs::TrainingProgress m_progress;
+    QList<vibeml::jobs::MetricPoint> m_pendingPoints; // for the chart's next refresh
+    QTimer m_chartRefresh;
 };
 
 } // namespace vibeml

@@ -18,6 +18,8 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QListView>
+#include <QPainter>
+#include <QPaintEvent>
 #include <QScrollBar>
 #include <QThread>
 #include <QToolButton>
@@ -31,12 +33,22 @@ namespace {
 
 constexpr int kSearchDelayMs = 150;
 
-// The list itself: Ctrl+C copies every selected line (QListView would copy only the current
-// one), and the "Jump to end" button floats over the viewport's bottom-right corner.
+// The list itself. A QListView lays out every row again (one model index per row) whenever rows
+// arrive or leave, which with a 200,000-line scrollback that grows 60 times a second would take
+// the event loop's whole time; log rows all have the same height, so this one works out where a
+// row is from its number and touches only the rows on screen: inserting, removing, scrolling and
+// painting cost the same at 100 rows and at 10 million. The vertical scroll bar counts rows
+// (ScrollPerItem: its value is the top row), the horizontal one pixels. It also copies every
+// selected line on Ctrl+C (QListView would copy only the current one), and floats the "Jump to
+// end" button over the viewport's bottom-right corner.
 class LogListView final : public QListView
 {
 public:
-    using QListView::QListView;
+    explicit LogListView(QWidget *parent) : QListView(parent)
+    {
+        setVerticalScrollMode(QAbstractItemView::ScrollPerItem);
+        setHorizontalScrollMode(QAbstractItemView::ScrollPerPixel);
+    }
 
     std::function<void()> copy;
     QWidget *overlay = nullptr;
@@ -49,6 +61,64 @@ public:
         const QRect area = viewport()->geometry();
         overlay->move(area.right() - overlay->width() - 12, area.bottom() - overlay->height() - 12);
         overlay->raise();
+    }
+
+    void setModel(QAbstractItemModel *model) override
+    {
+        if (this->model())
+            disconnect(this->model(), nullptr, this, nullptr);
+        QListView::setModel(model);
+        if (model) {
+            connect(model, &QAbstractItemModel::rowsRemoved, this, [this] { rowsChanged(); });
+            connect(model, &QAbstractItemModel::modelReset, this, [this] { rowsChanged(); });
+        }
+        rowsChanged();
+    }
+
+    // Item geometry: row r sits at (r - top row) × rowHeight().
+    QRect visualRect(const QModelIndex &index) const override
+    {
+        if (!isOurs(index))
+            return {};
+        const int height = rowHeight();
+        return {-horizontalScrollBar()->value(), (index.row() - verticalScrollBar()->value()) * height,
+                std::max(contentWidth(), viewport()->width()), height};
+    }
+
+    QModelIndex indexAt(const QPoint &point) const override
+    {
+        if (!model() || point.y() < 0)
+            return {};
+        const int row = verticalScrollBar()->value() + point.y() / rowHeight();
+        return row < rowCount() ? model()->index(row, modelColumn(), rootIndex()) : QModelIndex();
+    }
+
+    void scrollTo(const QModelIndex &index, ScrollHint hint = EnsureVisible) override
+    {
+        if (!isOurs(index))
+            return;
+        const int row = index.row();
+        const int top = verticalScrollBar()->value();
+        const int shown = fullyVisibleRows();
+        int value = top;
+        switch (hint) {
+        case PositionAtTop: value = row; break;
+        case PositionAtBottom: value = row - shown + 1; break;
+        case PositionAtCenter: value = row - shown / 2; break;
+        case EnsureVisible:
+            if (row < top)
+                value = row;
+            else if (row >= top + shown)
+                value = row - shown + 1;
+            break;
+        }
+        verticalScrollBar()->setValue(value);
+    }
+
+    void doItemsLayout() override
+    {
+        // Nothing to lay out: geometry follows from the row number.
+        QAbstractItemView::doItemsLayout(); // updateGeometries() and a repaint
     }
 
 protected:
@@ -64,8 +134,175 @@ protected:
 
     void resizeEvent(QResizeEvent *event) override
     {
-        QListView::resizeEvent(event);
+        QAbstractItemView::resizeEvent(event);
+        updateGeometries();
         placeOverlay();
+    }
+
+    void rowsInserted(const QModelIndex &parent, int start, int end) override
+    {
+        QAbstractItemView::rowsInserted(parent, start, end);
+        rowsChanged();
+    }
+
+    void rowsAboutToBeRemoved(const QModelIndex &parent, int start, int end) override
+    {
+        QAbstractItemView::rowsAboutToBeRemoved(parent, start, end); // moves the current index off them
+    }
+
+    void dataChanged(const QModelIndex &topLeft, const QModelIndex &bottomRight, const QList<int> &roles) override
+    {
+        QAbstractItemView::dataChanged(topLeft, bottomRight, roles);
+    }
+
+    void updateGeometries() override
+    {
+        const int rows = rowCount();
+        const int shown = fullyVisibleRows();
+        QScrollBar *vertical = verticalScrollBar();
+        vertical->setSingleStep(1);
+        vertical->setPageStep(shown);
+        vertical->setRange(0, std::max(0, rows - shown));
+        QScrollBar *horizontal = horizontalScrollBar();
+        const int width = viewport()->width();
+        horizontal->setSingleStep(std::max(1, fontMetrics().horizontalAdvance(QLatin1Char('M'))));
+        horizontal->setPageStep(std::max(1, width));
+        horizontal->setRange(0, std::max(0, contentWidth() - width));
+        QAbstractItemView::updateGeometries();
+    }
+
+    void scrollContentsBy(int dx, int dy) override
+    {
+        if (dy != 0 && std::abs(dy) < fullyVisibleRows())
+            viewport()->scroll(dx, dy * rowHeight()); // keeps what is still on screen
+        else if (dx != 0 && dy == 0)
+            viewport()->scroll(dx, 0);
+        else
+            viewport()->update();
+    }
+
+    int horizontalOffset() const override { return horizontalScrollBar()->value(); }
+    int verticalOffset() const override { return verticalScrollBar()->value() * rowHeight(); }
+    bool isIndexHidden(const QModelIndex &) const override { return false; }
+    QSize viewportSizeHint() const override { return {contentWidth(), std::min(rowCount(), 50) * rowHeight()}; }
+
+    QModelIndex moveCursor(CursorAction action, Qt::KeyboardModifiers) override
+    {
+        const int rows = rowCount();
+        if (rows == 0)
+            return {};
+        const QModelIndex current = currentIndex();
+        int row = current.isValid() ? current.row() : verticalScrollBar()->value();
+        const int page = std::max(1, fullyVisibleRows() - 1);
+        switch (action) {
+        case MoveUp: case MovePrevious: row -= 1; break;
+        case MoveDown: case MoveNext: row += 1; break;
+        case MovePageUp: row -= page; break;
+        case MovePageDown: row += page; break;
+        case MoveHome: row = 0; break;
+        case MoveEnd: row = rows - 1; break;
+        case MoveLeft:
+        case MoveRight: {
+            QScrollBar *bar = horizontalScrollBar();
+            bar->setValue(bar->value() + (action == MoveLeft ? -1 : 1) * bar->singleStep());
+            return current;
+        }
+        }
+        return model()->index(std::clamp(row, 0, rows - 1), modelColumn(), rootIndex());
+    }
+
+    void setSelection(const QRect &rect, QItemSelectionModel::SelectionFlags command) override
+    {
+        const int rows = rowCount();
+        if (!selectionModel() || rows == 0)
+            return;
+        const QRect area = rect.normalized();
+        const int top = verticalScrollBar()->value();
+        const int first = std::clamp(top + area.top() / rowHeight(), 0, rows - 1);
+        const int last = std::clamp(top + area.bottom() / rowHeight(), first, rows - 1);
+        const QItemSelection selection(model()->index(first, modelColumn(), rootIndex()),
+                                       model()->index(last, modelColumn(), rootIndex()));
+        selectionModel()->select(selection, command);
+    }
+
+    QRegion visualRegionForSelection(const QItemSelection &selection) const override
+    {
+        QRegion region;
+        const int top = verticalScrollBar()->value();
+        const int bottom = top + fullyVisibleRows() + 1;
+        for (const QItemSelectionRange &range : selection) {
+            if (range.parent() != rootIndex())
+                continue;
+            const int first = std::max(range.top(), top);
+            const int last = std::min(range.bottom(), bottom);
+            if (first <= last)
+                region += QRect(0, (first - top) * rowHeight(), viewport()->width(), (last - first + 1) * rowHeight());
+        }
+        return region;
+    }
+
+    QModelIndexList selectedIndexes() const override { return QAbstractItemView::selectedIndexes(); }
+
+    void paintEvent(QPaintEvent *event) override
+    {
+        if (!model())
+            return;
+        QPainter painter(viewport());
+        QStyleOptionViewItem option;
+        initViewItemOption(&option);
+        const int rows = rowCount();
+        const int height = rowHeight();
+        const int top = verticalScrollBar()->value();
+        const QRect dirty = event->rect();
+        const int first = top + std::max(0, dirty.top()) / height;
+        const int last = std::min(rows - 1, top + dirty.bottom() / height);
+        const QModelIndex current = currentIndex();
+        const bool focused = hasFocus();
+        QItemSelectionModel *selection = selectionModel();
+        for (int row = first; row <= last; ++row) {
+            const QModelIndex index = model()->index(row, modelColumn(), rootIndex());
+            option.rect = visualRect(index);
+            option.state = QStyle::State_Enabled;
+            if (isActiveWindow())
+                option.state |= QStyle::State_Active;
+            if (selection && selection->isSelected(index))
+                option.state |= QStyle::State_Selected;
+            if (focused && index == current)
+                option.state |= QStyle::State_HasFocus;
+            itemDelegateForIndex(index)->paint(&painter, option, index);
+        }
+    }
+
+private:
+    bool isOurs(const QModelIndex &index) const
+    {
+        return index.isValid() && index.model() == model() && index.parent() == rootIndex();
+    }
+
+    int rowCount() const { return model() ? model()->rowCount(rootIndex()) : 0; }
+
+    int rowHeight() const
+    {
+        return std::max(1, fontMetrics().height());
+    }
+
+    int fullyVisibleRows() const { return std::max(1, viewport()->height() / rowHeight()); }
+
+    // The width of the widest retained line, from the delegate (O(1) for log lines).
+    int contentWidth() const
+    {
+        if (!model() || rowCount() == 0)
+            return 0;
+        QStyleOptionViewItem option;
+        initViewItemOption(&option);
+        const QModelIndex first = model()->index(0, modelColumn(), rootIndex());
+        return itemDelegateForIndex(first)->sizeHint(option, first).width();
+    }
+
+    void rowsChanged()
+    {
+        updateGeometries();
+        viewport()->update();
     }
 };
 
@@ -97,8 +334,6 @@ JobLogView::JobLogView(QWidget *parent) : QWidget(parent)
     m_delegate = new LogLineDelegate(this);
     m_list->setItemDelegate(m_delegate);
     m_list->setUniformItemSizes(true);
-    m_list->setVerticalScrollMode(QAbstractItemView::ScrollPerItem);
-    m_list->setHorizontalScrollMode(QAbstractItemView::ScrollPerPixel);
     m_list->setSelectionMode(QAbstractItemView::ExtendedSelection);
     m_list->setWordWrap(false);
     m_list->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));

@@ -82,6 +82,9 @@ bool LossChart::isShowingChart() const
 
 void LossChart::clear()
 {
+    m_lossPoints.clear();
+    m_evalPoints.clear();
+    m_ratePoints.clear();
     m_loss->clear();
     m_evalLoss->clear();
     m_learningRate->clear();
@@ -103,37 +106,73 @@ void LossChart::appendPoint(const jobs::MetricPoint &point)
     appendPoints({point});
 }
 
+QList<QPointF> LossChart::decimated(const QList<QPointF> &points)
+{
+    // Buckets of a power-of-two size aligned to the first point, so the shown curve changes
+    // only where points were added (and everywhere only when the bucket size doubles). Each
+    // bucket shows its lowest and highest point, in step order: spikes stay visible.
+    const qsizetype count = points.size();
+    if (count <= kMaxShownPoints)
+        return points;
+    qsizetype bucket = 2;
+    while (count > bucket * (kMaxShownPoints / 2))
+        bucket *= 2;
+    QList<QPointF> shown;
+    shown.reserve(2 * (count / bucket + 1));
+    for (qsizetype first = 0; first < count; first += bucket) {
+        const qsizetype last = std::min(count, first + bucket);
+        qsizetype low = first;
+        qsizetype high = first;
+        for (qsizetype i = first + 1; i < last; ++i) {
+            if (points[i].y() < points[low].y())
+                low = i;
+            if (points[i].y() > points[high].y())
+                high = i;
+        }
+        shown.append(points[std::min(low, high)]);
+        if (low != high)
+            shown.append(points[std::max(low, high)]);
+    }
+    return shown;
+}
+
 void LossChart::appendPoints(const QList<jobs::MetricPoint> &points)
 {
-    // One append per series per batch: each append makes the chart lay itself out again.
-    QList<QPointF> loss;
-    QList<QPointF> evalLoss;
-    QList<QPointF> rate;
+    // Every point is kept, but a series shows at most kMaxShownPoints of them (a curve of a
+    // long run has more points than the chart has pixels, and each shown point costs a stroke
+    // on every repaint); one replace per changed series per batch, since each change makes the
+    // chart lay itself out again.
+    bool loss = false;
+    bool evalLoss = false;
+    bool rate = false;
     for (const jobs::MetricPoint &point : points) {
         const auto step = static_cast<double>(point.step);
         if (point.loss) {
-            loss.append({step, *point.loss});
+            m_lossPoints.append({step, *point.loss});
             m_maxLoss = std::max(m_maxLoss, *point.loss);
+            loss = true;
         }
         if (point.evalLoss) {
-            evalLoss.append({step, *point.evalLoss});
+            m_evalPoints.append({step, *point.evalLoss});
             m_maxLoss = std::max(m_maxLoss, *point.evalLoss);
+            evalLoss = true;
         }
         if (point.learningRate) {
-            rate.append({step, *point.learningRate});
+            m_ratePoints.append({step, *point.learningRate});
             m_maxRate = std::max(m_maxRate, *point.learningRate);
+            rate = true;
         }
         if (point.loss || point.evalLoss || point.learningRate)
             m_maxStep = std::max(m_maxStep, point.step);
     }
-    if (loss.isEmpty() && evalLoss.isEmpty() && rate.isEmpty())
+    if (!loss && !evalLoss && !rate)
         return;
-    if (!loss.isEmpty())
-        m_loss->append(loss);
-    if (!evalLoss.isEmpty())
-        m_evalLoss->append(evalLoss);
-    if (!rate.isEmpty())
-        m_learningRate->append(rate);
+    if (loss)
+        m_loss->replace(decimated(m_lossPoints));
+    if (evalLoss)
+        m_evalLoss->replace(decimated(m_evalPoints));
+    if (rate)
+        m_learningRate->replace(decimated(m_ratePoints));
     fitAxes();
     m_stack->setCurrentWidget(m_view);
 }

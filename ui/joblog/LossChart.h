@@ -3,6 +3,7 @@
 #include "joblog/MetricPoint.h"
 
 #include <QList>
+#include <QPointF>
 #include <QWidget>
 
 class QChart;
@@ -17,12 +18,16 @@ namespace vibeml {
 
 // The training curve of a running job: loss (and eval loss as points) on the left axis, the
 // learning rate on the right one, against the step. The chart is built once; new points are
-// appended in batches and the axes grow to fit.
+// appended in batches and the axes grow to fit. Every point is kept; a series shows at most
+// kMaxShownPoints of them (each bucket's lowest and highest), so a long run costs the same to
+// repaint as a short one.
 class LossChart : public QWidget
 {
     Q_OBJECT
 
 public:
+    static constexpr qsizetype kMaxShownPoints = 1000;
+
     explicit LossChart(QWidget *parent = nullptr);
 
     void setPoints(const QList<vibeml::jobs::MetricPoint> &points);
@@ -35,6 +40,10 @@ public:
     QScatterSeries *evalLossSeries() const { return m_evalLoss; }
     QValueAxis *stepAxis() const { return m_stepAxis; }
     bool isShowingChart() const;
+    qsizetype pointCount() const { return m_lossPoints.size(); } // loss points received, shown or not
+
+    // At most kMaxShownPoints of `points` (x ascending), keeping each bucket's extremes.
+    static QList<QPointF> decimated(const QList<QPointF> &points);
 
 protected:
     void changeEvent(QEvent *event) override;
@@ -53,6 +62,9 @@ private:
     QValueAxis *m_stepAxis;
     QValueAxis *m_lossAxis;
     QValueAxis *m_rateAxis;
+    QList<QPointF> m_lossPoints;
+    QList<QPointF> m_evalPoints;
+    QList<QPointF> m_ratePoints;
     qint64 m_maxStep = 0;
     double m_maxLoss = 0;
     double m_maxRate = 0;
