@@ -22,6 +22,21 @@ class TestJobLogPanel : public QObject
     Q_OBJECT
 
 private Q_SLOTS:
+    void drawsEveryStepOfARunAsTheFakeSkyPrintsIt()
+    {
+        // 129 progress lines behind SkyPilot's "(task, pid=N) " prefix, among tqdm '\r' redraws.
+        QTemporaryDir dir;
+        const QString log = dir.filePath(QStringLiteral("train.log"));
+        QVERIFY(test::writeFile(log, test::readFile(test::dataPath(QStringLiteral("joblog/fake-sky-run.log")))));
+        JobLogPanel panel;
+        panel.resize(900, 400);
+        panel.show();
+        panel.setLogFile(log);
+        QTRY_VERIFY(panel.model()->rowCount() > 0);
+        QTRY_COMPARE(panel.chart()->lossSeries()->count(), 129);
+        QCOMPARE(panel.progress().step, qint64(1290));
+    }
+
     void tailsTheLogAndDrawsTheCurve()
     {
         QTemporaryDir dir;

@@ -167,6 +167,8 @@ void LossChart::appendPoints(const QList<jobs::MetricPoint> &points)
     }
     if (!loss && !evalLoss && !rate)
         return;
+    // Shown before the points change: a chart laid out while hidden would keep them off-screen.
+    m_stack->setCurrentWidget(m_view);
     if (loss)
         m_loss->replace(decimated(m_lossPoints));
     if (evalLoss)
@@ -174,7 +176,6 @@ void LossChart::appendPoints(const QList<jobs::MetricPoint> &points)
     if (rate)
         m_learningRate->replace(decimated(m_ratePoints));
     fitAxes();
-    m_stack->setCurrentWidget(m_view);
 }
 
 void LossChart::fitAxes()
