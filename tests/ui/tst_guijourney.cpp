@@ -6,6 +6,7 @@
 #include "dialogs/PreferencesDialog.h"
 #include "joblog/JobLogModel.h"
 #include "joblog/JobLogPanel.h"
+#include "joblog/LossChart.h"
 #include "jobs/JobService.h"
 #include "jobs/JobsTableModel.h"
 #include "jobs/JournalDatabase.h"
@@ -24,6 +25,7 @@
 #include <QAction>
 #include <QCheckBox>
 #include <QDir>
+#include <QLineSeries>
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QTableView>
@@ -41,9 +43,9 @@ private Q_SLOTS:
         const QString root = test::isolatedRoot() + QStringLiteral("/journey");
         test::HubTestRig hub;
         test::FakeSky sky;
-        // Pictures for the README (VIBEML_SCREENSHOT_DIR): a job long enough to show its curve.
+        // Pictures for the README (VIBEML_SCREENSHOT_DIR), once the curve has some steps.
         const QString pictures = qEnvironmentVariable("VIBEML_SCREENSHOT_DIR");
-        sky.set(QStringLiteral("job_seconds"), pictures.isEmpty() ? 600 : 60); // it runs until we cancel it
+        sky.set(QStringLiteral("job_seconds"), 90); // long enough to be cancelled while it runs
         sky.set(QStringLiteral("log_lines"), 400);
         sky.set(QStringLiteral("log_delay"), 0.01);
         Settings settings(root + QStringLiteral("/settings.json"));
@@ -115,7 +117,7 @@ private Q_SLOTS:
         QTRY_VERIFY(jobsPage->cancelAction()->isEnabled());
         if (!pictures.isEmpty()) {
             QVERIFY(QDir().mkpath(pictures));
-            QTRY_VERIFY_WITH_TIMEOUT(jobsPage->logPanel()->progress().step >= 40, 60000);
+            QTRY_VERIFY_WITH_TIMEOUT(jobsPage->logPanel()->chart()->lossSeries()->count() >= 40, 60000);
             QTest::qWait(500);
             QVERIFY(window.grab().save(pictures + QStringLiteral("/jobs-page.png")));
             window.showPreferences();

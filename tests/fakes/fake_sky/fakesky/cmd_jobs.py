@@ -27,7 +27,14 @@ def _available(job, timeline, now, final_override=None):
         end_fraction = (timeline['end'] - start) / span
     final = final_override or timeline['final']
     every = joblog.lines(job, start, end_fraction, final)
-    return [text for fraction, text in every if start + fraction * span <= now]
+    # A prefix of the log, in its order: a line is printed once every line before it is due (a
+    # filter would let a later line slip ahead and shift what a follower has already printed).
+    shown = []
+    for fraction, text in every:
+        if start + fraction * span > now:
+            break
+        shown.append(text)
+    return shown
 
 
 def _emit(text, delay):
