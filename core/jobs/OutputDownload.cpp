@@ -41,9 +41,12 @@ OutputDownload::OutputDownload(const JobRecord &job, Options options, QObject *p
 OutputDownload::~OutputDownload()
 {
     if (m_process && m_process->state() != QProcess::NotRunning) {
+        // Never wait on the caller's thread: the killed rsync is reaped, and its QProcess freed,
+        // by the event loop once it has exited.
         m_process->disconnect(this);
+        m_process->setParent(nullptr);
+        QObject::connect(m_process, &QProcess::finished, m_process, &QObject::deleteLater);
         m_process->kill();
-        m_process->waitForFinished(2000);
     }
 }
 
