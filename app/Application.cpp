@@ -14,6 +14,7 @@
 #include "jobs/SpendLedger.h"
 #include "log/Logging.h"
 #include "secrets/SecretStore.h"
+#include "widgets/AfterFirstPaint.h"
 
 #include "vibeml/Version.h"
 
@@ -195,14 +196,8 @@ int Application::runGui()
     QGuiApplication::setApplicationDisplayName(QLatin1String(kDisplayName));
     // Wayland matches windows to io.github.vibeml.VibeML.desktop (icon, name) by this id.
     QGuiApplication::setDesktopFileName(QStringLiteral("io.github.vibeml.VibeML"));
-    QGuiApplication::setWindowIcon(QIcon(QStringLiteral(":/vibeml/icons/vibeml.svg")));
 
     startHub();
-    hub::resolveHubToken(*m_secrets, m_hubClient.get(), [this](const hub::ResolvedToken &token, const QString &note) {
-        if (!note.isEmpty())
-            log::hub()->warn("{}", note);
-        m_hubClient->setToken(token);
-    });
     MainWindow window(MainWindow::Services{*m_settings, *m_secrets, m_logging->bus(), m_paths.logDir(), m_hubClient.get(),
                                            &m_hubSnapshot, [this]() -> const catalog::Catalog & { return catalog(); },
                                            [this] { return monthSpentUsd(); }, [this] { return skyEnvironment(); },
@@ -210,6 +205,16 @@ int Application::runGui()
     window.showSettingsReport(m_settingsReport);
     m_settings->watchForExternalChanges();
     window.show();
+    // What the first frame does not show waits until it is painted: the keychain (D-Bus and
+    // libsecret) and the icon (the SVG renderer).
+    runAfterFirstPaint(&window, [this] {
+        QGuiApplication::setWindowIcon(QIcon(QStringLiteral(":/vibeml/icons/vibeml.svg")));
+        hub::resolveHubToken(*m_secrets, m_hubClient.get(), [this](const hub::ResolvedToken &token, const QString &note) {
+            if (!note.isEmpty())
+                log::hub()->warn("{}", note);
+            m_hubClient->setToken(token);
+        });
+    });
     QObject::connect(&instance, &SingleInstance::activationRequested, &window, [&window] { bringToFront(window); });
     return QApplication::exec();
 }

@@ -10,6 +10,7 @@
 #include "shell/CloseGuard.h"
 #include "shell/StatusIndicators.h"
 #include "shell/TrayController.h"
+#include "widgets/AfterFirstPaint.h"
 #include "widgets/MessageBanner.h"
 
 #include "vibeml/Version.h"
@@ -34,17 +35,18 @@ MainWindow::MainWindow(const Services &services, QWidget *parent)
       m_planPage(new PlanPage({services.settings, services.hub, services.hubSnapshot, services.catalog,
                                services.monthSpentUsd, services.skyEnvironment},
                               this)),
-      m_jobsPage(new JobsPage(services.settings, this)),
+      m_jobsTab(new QWidget(this)),
       m_logPage(new LogPage(services.logBus, services.logDirectory, this))
 {
     setWindowTitle(QLatin1String(kDisplayName));
+    m_jobsTab->setAccessibleName(tr("Jobs"));
     setObjectName(QStringLiteral("MainWindow"));
     setAccessibleName(QLatin1String(kDisplayName));
 
     m_tabs->setDocumentMode(true);
     m_tabs->setAccessibleName(tr("Pages"));
     m_tabs->addTab(m_planPage, tr("&Plan a run"));
-    m_tabs->addTab(m_jobsPage, tr("&Jobs"));
+    m_tabs->addTab(m_jobsTab, tr("&Jobs"));
     m_tabs->addTab(m_logPage, tr("&Log"));
 
     auto *central = new QWidget(this);
@@ -61,22 +63,48 @@ MainWindow::MainWindow(const Services &services, QWidget *parent)
     connect(m_planPage, &PlanPage::preferencesRequested, this, &MainWindow::showPreferences);
     m_launcher = new JobLaunchController(services.settings, services.secrets, this);
     connect(m_planPage, &PlanPage::launchRequested, this, &MainWindow::launchPlan);
-    connect(m_jobsPage, &JobsPage::relaunchRequested, this, &MainWindow::launchPlan);
-    connect(m_jobsPage, &JobsPage::statusMessage, this, [this](const QString &message) { statusBar()->showMessage(message, 10000); });
     connect(m_launcher, &JobLaunchController::started, this, [this](const QString &jobId) {
-        m_jobsPage->selectJob(jobId);
+        jobsPage()->selectJob(jobId);
         statusBar()->showMessage(tr("Launching %1…").arg(jobId), 10000);
     });
     connect(m_launcher, &JobLaunchController::refused, this, [this](const QString &, const QString &message) {
         m_banner->showMessage(message, MessageBanner::Severity::Error);
     });
-    connect(this, &MainWindow::jobServiceReady, this, [this](jobs::JobService *service) {
-        m_jobsPage->setService(service);
-        m_launcher->setService(service);
+    connect(this, &MainWindow::jobServiceReady, m_launcher, &JobLaunchController::setService);
+    // The Jobs page is not built before it is needed: nothing asks for it before this signal.
+    connect(m_tabs, &QTabWidget::currentChanged, this, [this](int index) {
+        if (index == static_cast<int>(Page::Jobs))
+            buildJobsPage();
     });
     restoreWindowState();
-    // The journal and the monitor wait until the window has painted (startup stays fast).
-    QTimer::singleShot(0, this, &MainWindow::attachJobService);
+    // The hidden pages, the journal and the monitor wait until the window has painted.
+    runAfterFirstPaint(this, [this] {
+        m_planPage->finishBuilding();
+        buildJobsPage();
+        attachJobService();
+    });
+}
+
+JobsPage *MainWindow::jobsPage()
+{
+    buildJobsPage();
+    return m_jobsPage;
+}
+
+void MainWindow::buildJobsPage()
+{
+    if (m_jobsPage)
+        return;
+    m_jobsPage = new JobsPage(m_services.settings, m_jobsTab);
+    auto *layout = new QVBoxLayout(m_jobsTab);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(m_jobsPage);
+    m_jobsTab->setFocusProxy(m_jobsPage);
+    connect(m_jobsPage, &JobsPage::relaunchRequested, this, &MainWindow::launchPlan);
+    connect(m_jobsPage, &JobsPage::statusMessage, this, [this](const QString &message) { statusBar()->showMessage(message, 10000); });
+    connect(this, &MainWindow::jobServiceReady, m_jobsPage, &JobsPage::setService);
+    if (m_jobService)
+        m_jobsPage->setService(m_jobService);
 }
 
 void MainWindow::launchPlan(const sky::LaunchPlan &plan)

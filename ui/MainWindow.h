@@ -72,7 +72,7 @@ public:
 
     MessageBanner *banner() const { return m_banner; }
     PlanPage *planPage() const { return m_planPage; }
-    JobsPage *jobsPage() const { return m_jobsPage; }
+    JobsPage *jobsPage(); // built after the first paint, or now when asked for first
     JobLaunchController *launchController() const { return m_launcher; }
     LogPage *logPage() const { return m_logPage; }
     PreferencesDialog *preferencesDialog() const;
@@ -94,6 +94,7 @@ private:
     void restoreWindowState();
     void saveWindowState();
     void attachJobService();
+    void buildJobsPage();
     // A confirmed plan (the Plan page, or a relaunch from the Jobs page) goes to the launcher.
     void launchPlan(const sky::LaunchPlan &plan);
     void createShell();
@@ -103,7 +104,8 @@ private:
     QTabWidget *m_tabs;
     MessageBanner *m_banner;
     PlanPage *m_planPage;
-    JobsPage *m_jobsPage;
+    QWidget *m_jobsTab;            // holds the Jobs page once it is built
+    JobsPage *m_jobsPage = nullptr;
     LogPage *m_logPage;
     QPointer<PreferencesDialog> m_preferences;
     jobs::JobService *m_jobService = nullptr;

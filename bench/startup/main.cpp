@@ -56,6 +56,8 @@ Sample measure(const QString &program)
     QElapsedTimer clock;
     clock.start();
     process.start(program, {});
+    // The probe writes to stderr: wait on that channel, so its line wakes us the moment it comes.
+    process.setReadChannel(QProcess::StandardError);
     QByteArray err;
     while (clock.elapsed() < 30'000 && process.state() != QProcess::NotRunning) {
         process.waitForReadyRead(50);

@@ -4,19 +4,42 @@
 #include "log/LogBus.h"
 #include "log/Logging.h"
 #include "models/LogEntryModel.h"
+#include "pages/JobsPage.h"
 #include "pages/LogPage.h"
 #include "pages/PlanPage.h"
 #include "secrets/SecretStore.h"
 #include "widgets/MessageBanner.h"
 
+#include "plan/TrainingSettingsForm.h"
+
 #include "GuiTestMain.h"
 
+#include <QPaintEvent>
 #include <QTabWidget>
 
 using namespace vibeml;
 
 namespace {
 int g_counter = 0;
+
+// Notes the first paint event the watched window itself gets.
+class PaintSpy : public QObject
+{
+public:
+    PaintSpy(QWidget *window, bool *painted) : m_painted(painted) { window->installEventFilter(this); }
+
+protected:
+    bool eventFilter(QObject *, QEvent *event) override
+    {
+        if (event->type() == QEvent::Paint)
+            *m_painted = true;
+        return false;
+    }
+
+private:
+    bool *m_painted;
+};
+
 QString freshSettingsPath()
 {
     return test::isolatedRoot() + QStringLiteral("/window-%1/settings.json").arg(++g_counter);
@@ -102,6 +125,59 @@ private Q_SLOTS:
         reopened.show();
         QVERIFY(QTest::qWaitForWindowExposed(&reopened));
         QCOMPARE(reopened.size(), QSize(913, 611));
+    }
+
+    // Issue 9 item 3: the first frame shows the window and the plan's first step; the hidden
+    // pages and the journal (here: the job service call) come after it, on their own.
+    void heavyWorkWaitsForTheFirstPaint()
+    {
+        Settings settings(freshSettingsPath());
+        settings.load();
+        SecretStore secrets;
+        bool painted = false;
+        bool paintedBeforeJobs = false;
+        int jobServiceCalls = 0;
+        MainWindow::Services services{settings, secrets, nullptr, QString()};
+        services.jobService = [&](QString *problem) -> jobs::JobService * {
+            ++jobServiceCalls;
+            paintedBeforeJobs = painted;
+            *problem = QStringLiteral("no journal in this test");
+            return nullptr;
+        };
+        MainWindow window(services);
+        PaintSpy spy(&window, &painted);
+        QVERIFY(!window.findChild<JobsPage *>());
+        QVERIFY(!window.findChild<TrainingSettingsForm *>());
+        window.show();
+        QTRY_COMPARE(jobServiceCalls, 1);
+        QVERIFY(paintedBeforeJobs);
+        QVERIFY(window.findChild<JobsPage *>());
+        QVERIFY(window.findChild<TrainingSettingsForm *>());
+        QTRY_VERIFY(window.banner()->isVisible()); // "Jobs are unavailable: no journal in this test"
+        QTest::qWait(50);
+        QCOMPARE(jobServiceCalls, 1);
+    }
+
+    // A window that is never shown still gets its pages and journal, a little later.
+    void hiddenWindowStillFinishesStartingUp()
+    {
+        Settings settings(freshSettingsPath());
+        settings.load();
+        SecretStore secrets;
+        int jobServiceCalls = 0;
+        MainWindow::Services services{settings, secrets, nullptr, QString()};
+        services.jobService = [&](QString *) -> jobs::JobService * {
+            ++jobServiceCalls;
+            return nullptr;
+        };
+        MainWindow window(services);
+        QTRY_COMPARE_WITH_TIMEOUT(jobServiceCalls, 1, 5000);
+        QVERIFY(window.findChild<JobsPage *>());
+        // Asked for directly, the Jobs page is built at once.
+        MainWindow other({settings, secrets, nullptr, QString()});
+        QVERIFY(other.jobsPage());
+        QCOMPARE(other.findChildren<JobsPage *>().size(), 1);
+        QCOMPARE(other.jobsPage(), other.findChild<JobsPage *>());
     }
 
     void planPageFollowsSettings()

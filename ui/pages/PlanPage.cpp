@@ -44,9 +44,16 @@ bool affectsPlan(SettingKey key)
     }
 }
 
-QLabel *placeholder(const QString &text, QWidget *parent)
+QStringList stepTitles()
 {
-    auto *label = new QLabel(text, parent);
+    return {PlanPage::tr("1 · Model"), PlanPage::tr("2 · Dataset"), PlanPage::tr("3 · Settings"), PlanPage::tr("4 · GPU and cost"),
+            PlanPage::tr("5 · Review")};
+}
+
+// Stands in for a step that needs the Hub when the window has no Hub client.
+QLabel *noHubPlaceholder(QWidget *parent)
+{
+    auto *label = new QLabel(PlanPage::tr("The Hugging Face Hub client is not available in this window."), parent);
     label->setWordWrap(true);
     label->setAlignment(Qt::AlignCenter);
     return label;
@@ -63,45 +70,16 @@ PlanPage::PlanPage(const Services &services, QWidget *parent)
     m_estimateTimer.setInterval(std::chrono::milliseconds(250));
     connect(&m_estimateTimer, &QTimer::timeout, this, &PlanPage::estimateNow);
 
-    Settings *settings = &m_services.settings;
     if (m_services.hub) {
-        m_modelPicker = new ModelPicker(*m_services.hub, settings, m_services.hubSnapshot, this);
-        m_datasetPicker = new DatasetPicker(*m_services.hub, settings, m_services.hubSnapshot, this);
+        m_modelPicker = new ModelPicker(*m_services.hub, &m_services.settings, m_services.hubSnapshot, this);
         m_pages->addWidget(m_modelPicker);
-        m_pages->addWidget(m_datasetPicker);
     } else {
-        const QString why = tr("The Hugging Face Hub client is not available in this window.");
-        m_pages->addWidget(placeholder(why, this));
-        m_pages->addWidget(placeholder(why, this));
+        m_pages->addWidget(noHubPlaceholder(this));
     }
-    m_settingsForm = new TrainingSettingsForm(this);
-    auto *settingsPage = new QWidget(this);
-    auto *settingsLayout = new QVBoxLayout(settingsPage);
-    settingsLayout->addWidget(m_settingsForm);
-    settingsLayout->addWidget(createDefaultsBox());
-    settingsLayout->addStretch(1);
-    auto *settingsScroll = new QScrollArea(this);
-    settingsScroll->setWidget(settingsPage);
-    settingsScroll->setWidgetResizable(true);
-    settingsScroll->setFrameShape(QFrame::NoFrame);
-    settingsScroll->setFocusProxy(m_settingsForm);
-    m_pages->addWidget(settingsScroll);
+    for (int step = 1; step < static_cast<int>(Step::Count); ++step)
+        m_pages->addWidget(new QWidget(this)); // finishBuilding() puts the real step here
 
-    m_gpuPanel = new GpuPanel(this);
-    m_costChart = new CostChart(this);
-    auto *offers = new QSplitter(Qt::Vertical, this);
-    offers->addWidget(m_gpuPanel);
-    offers->addWidget(m_costChart);
-    offers->setStretchFactor(0, 1);
-    offers->setStretchFactor(1, 1);
-    offers->setChildrenCollapsible(false);
-    offers->setFocusProxy(m_gpuPanel);
-    m_pages->addWidget(offers);
-    m_reviewPanel = new ReviewPanel(m_services.skyEnvironment, this);
-    m_pages->addWidget(m_reviewPanel);
-
-    const QString stepTitles[] = {tr("1 · Model"), tr("2 · Dataset"), tr("3 · Settings"), tr("4 · GPU and cost"), tr("5 · Review")};
-    for (const QString &title : stepTitles)
+    for (const QString &title : stepTitles())
         m_steps->addTab(title);
     m_steps->setAccessibleName(tr("Plan steps"));
     m_steps->setExpanding(false);
@@ -143,9 +121,67 @@ PlanPage::PlanPage(const Services &services, QWidget *parent)
                 m_jobModelId = id;
             }
             m_model = report;
+            finishBuilding();
             m_settingsForm->setModelParameters(report.parameters.count);
             scheduleEstimate();
         });
+    }
+    connect(&m_services.settings, &Settings::changed, this, [this](SettingKey key) {
+        if (m_values.contains(key))
+            showValue(key);
+        if (affectsPlan(key))
+            scheduleEstimate();
+    });
+    showStep(Step::Model);
+    setStatus(tr("Pick a model to start."));
+}
+
+void PlanPage::finishBuilding()
+{
+    if (m_settingsForm)
+        return;
+    Settings *settings = &m_services.settings;
+    QWidget *datasetPage = nullptr;
+    if (m_services.hub) {
+        m_datasetPicker = new DatasetPicker(*m_services.hub, settings, m_services.hubSnapshot, this);
+        datasetPage = m_datasetPicker;
+    } else {
+        datasetPage = noHubPlaceholder(this);
+    }
+    m_settingsForm = new TrainingSettingsForm(this);
+    auto *settingsPage = new QWidget(this);
+    auto *settingsLayout = new QVBoxLayout(settingsPage);
+    settingsLayout->addWidget(m_settingsForm);
+    settingsLayout->addWidget(createDefaultsBox());
+    settingsLayout->addStretch(1);
+    auto *settingsScroll = new QScrollArea(this);
+    settingsScroll->setWidget(settingsPage);
+    settingsScroll->setWidgetResizable(true);
+    settingsScroll->setFrameShape(QFrame::NoFrame);
+    settingsScroll->setFocusProxy(m_settingsForm);
+
+    m_gpuPanel = new GpuPanel(this);
+    m_costChart = new CostChart(this);
+    auto *offers = new QSplitter(Qt::Vertical, this);
+    offers->addWidget(m_gpuPanel);
+    offers->addWidget(m_costChart);
+    offers->setStretchFactor(0, 1);
+    offers->setStretchFactor(1, 1);
+    offers->setChildrenCollapsible(false);
+    offers->setFocusProxy(m_gpuPanel);
+    m_reviewPanel = new ReviewPanel(m_services.skyEnvironment, this);
+
+    const std::pair<Step, QWidget *> built[] = {
+        {Step::Dataset, datasetPage}, {Step::Settings, settingsScroll}, {Step::Offers, offers}, {Step::Review, m_reviewPanel}};
+    for (const auto &[step, page] : built) {
+        const int index = static_cast<int>(step);
+        QWidget *stand = m_pages->widget(index);
+        m_pages->insertWidget(index, page);
+        m_pages->removeWidget(stand);
+        delete stand;
+    }
+
+    if (m_datasetPicker) {
         connect(m_datasetPicker, &DatasetPicker::validationStarted, this, [this] {
             m_dataset.reset();
             scheduleEstimate();
@@ -167,15 +203,7 @@ PlanPage::PlanPage(const Services &services, QWidget *parent)
         m_jobId = sky::newJobId(plan.modelId);
         refreshReview();
     });
-    connect(&m_services.settings, &Settings::changed, this, [this](SettingKey key) {
-        if (m_values.contains(key))
-            showValue(key);
-        if (affectsPlan(key))
-            scheduleEstimate();
-    });
-    showStep(Step::Model);
     updateSteps();
-    setStatus(tr("Pick a model to start."));
 }
 
 QWidget *PlanPage::createDefaultsBox()
@@ -220,14 +248,17 @@ void PlanPage::showValue(SettingKey key)
     m_values.value(key)->setText(text);
 }
 
-QString PlanPage::shownValue(SettingKey key) const
+QString PlanPage::shownValue(SettingKey key)
 {
+    finishBuilding();
     const QLabel *label = m_values.value(key);
     return label ? label->text() : QString();
 }
 
 void PlanPage::showStep(Step step)
 {
+    if (step != Step::Model)
+        finishBuilding();
     const int index = static_cast<int>(step);
     if (index < 0 || index >= static_cast<int>(Step::Count))
         return;
@@ -247,7 +278,7 @@ PlanPage::Step PlanPage::currentStep() const
 
 QString PlanPage::downloadFolder() const
 {
-    return m_settingsForm->downloadFolder();
+    return m_settingsForm ? m_settingsForm->downloadFolder() : QString();
 }
 
 void PlanPage::scheduleEstimate()
@@ -258,6 +289,7 @@ void PlanPage::scheduleEstimate()
 
 void PlanPage::estimateNow()
 {
+    finishBuilding();
     const auto clearAll = [this](const QString &reason) {
         m_estimate.reset();
         m_pricedSettings.reset();
@@ -314,6 +346,7 @@ void PlanPage::estimateNow()
 
 void PlanPage::refreshReview()
 {
+    finishBuilding();
     if (!m_estimate || !m_pricedSettings || !m_estimate->hasEstimates()) {
         m_reviewPanel->clear(m_estimate ? m_estimate->blockers.join(QLatin1Char(' '))
                                         : tr("Choose a model, a dataset, settings and a GPU offer; the launch is reviewed here."));
@@ -352,10 +385,12 @@ void PlanPage::refreshReview()
 
 void PlanPage::updateSteps()
 {
+    if (!m_settingsForm)
+        return; // finishBuilding() marks the steps
     const auto mark = [](bool known, bool good) {
         return !known ? QString() : good ? QStringLiteral("  ✓") : QStringLiteral("  !");
     };
-    const QString titles[] = {tr("1 · Model"), tr("2 · Dataset"), tr("3 · Settings"), tr("4 · GPU and cost"), tr("5 · Review")};
+    const QStringList titles = stepTitles();
     const qsizetype chosen = m_gpuPanel->chosenOffer();
     const bool offerKnown = m_estimate && chosen >= 0;
     const bool offerGood = offerKnown && chosen < m_estimate->table.offers.size() && m_estimate->table.offers.at(chosen).fitsInMemory();

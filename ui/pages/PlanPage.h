@@ -54,11 +54,15 @@ public:
     };
     enum class Step { Model, Dataset, Settings, Offers, Review, Count };
 
+    // Builds the model step only: the first frame shows nothing else. The other steps are built
+    // by finishBuilding() (the window calls it after its first paint) or when first needed.
     explicit PlanPage(const Services &services, QWidget *parent = nullptr);
+
+    void finishBuilding();
 
     void showStep(Step step);
     Step currentStep() const;
-    QString shownValue(SettingKey key) const;
+    QString shownValue(SettingKey key); // builds the remaining steps first
 
     // Waits this long after the last change before re-pricing (default 250 ms).
     void setEstimateDelay(std::chrono::milliseconds delay) { m_estimateTimer.setInterval(delay); }
@@ -68,11 +72,11 @@ public:
     QString downloadFolder() const;
 
     ModelPicker *modelPicker() const { return m_modelPicker; }
-    DatasetPicker *datasetPicker() const { return m_datasetPicker; }
-    TrainingSettingsForm *settingsForm() const { return m_settingsForm; }
-    GpuPanel *gpuPanel() const { return m_gpuPanel; }
-    CostChart *costChart() const { return m_costChart; }
-    ReviewPanel *reviewPanel() const { return m_reviewPanel; }
+    DatasetPicker *datasetPicker() { return (finishBuilding(), m_datasetPicker); }
+    TrainingSettingsForm *settingsForm() { return (finishBuilding(), m_settingsForm); }
+    GpuPanel *gpuPanel() { return (finishBuilding(), m_gpuPanel); }
+    CostChart *costChart() { return (finishBuilding(), m_costChart); }
+    ReviewPanel *reviewPanel() { return (finishBuilding(), m_reviewPanel); }
     QLabel *statusLabel() const { return m_status; }
     QTabBar *stepBar() const { return m_steps; }
     QPushButton *nextButton() const { return m_next; }

@@ -6,8 +6,10 @@
 #include "jobs/JobService.h"
 #include "shell/HubAccount.h"
 #include "shell/SkyHealth.h"
+#include "widgets/AfterFirstPaint.h"
 
 #include <QLabel>
+#include <QPointer>
 #include <QStatusBar>
 #include <QTimer>
 
@@ -48,8 +50,11 @@ StatusIndicators::StatusIndicators(const Sources &sources, QStatusBar *bar)
         m_skyHealth = new SkyHealth(sources.skyEnvironment, this);
         connect(m_skyHealth, &SkyHealth::changed, this, &StatusIndicators::showSky);
         showSky();
-        // Once, after the window is up; then only when the sky settings change.
-        QTimer::singleShot(0, m_skyHealth, &SkyHealth::check);
+        // Once, after the window has painted; then only when the sky settings change.
+        runAfterFirstPaint(bar->window(), [health = QPointer(m_skyHealth)] {
+            if (health)
+                health->check();
+        });
     }
     m_spendLabel = indicator(bar, tr("Spend this month"), QStringLiteral("monthSpendStatus"));
     connect(&m_settings, &Settings::changed, this, &StatusIndicators::onSettingChanged);

@@ -1,0 +1,60 @@
+#include "widgets/AfterFirstPaint.h"
+
+#include <QEvent>
+#include <QTimer>
+#include <QWidget>
+
+namespace vibeml {
+namespace {
+
+// Watches the window's events until its first paint; lives as the window's child.
+class FirstPaintHook final : public QObject
+{
+public:
+    FirstPaintHook(QWidget *window, std::function<void()> work, std::chrono::milliseconds fallback)
+        : QObject(window), m_window(window), m_work(std::move(work))
+    {
+        window->installEventFilter(this);
+        m_fallback.setSingleShot(true);
+        connect(&m_fallback, &QTimer::timeout, this, &FirstPaintHook::run);
+        m_fallback.start(fallback);
+    }
+
+protected:
+    bool eventFilter(QObject *watched, QEvent *event) override
+    {
+        if (watched == m_window && event->type() == QEvent::Paint) {
+            m_window->removeEventFilter(this);
+            m_fallback.stop();
+            // Queued: the paint, and the flush of the whole frame that follows it, finish first.
+            QTimer::singleShot(0, this, &FirstPaintHook::run);
+        }
+        return false;
+    }
+
+private:
+    void run()
+    {
+        if (!m_work)
+            return;
+        m_window->removeEventFilter(this);
+        m_fallback.stop();
+        const std::function<void()> work = std::exchange(m_work, {});
+        deleteLater();
+        work();
+    }
+
+    QWidget *m_window;
+    std::function<void()> m_work;
+    QTimer m_fallback;
+};
+
+} // namespace
+
+void runAfterFirstPaint(QWidget *window, std::function<void()> work, std::chrono::milliseconds fallback)
+{
+    Q_ASSERT(window);
+    new FirstPaintHook(window, std::move(work), fallback);
+}
+
+} // namespace vibeml
