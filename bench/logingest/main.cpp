@@ -163,10 +163,11 @@ int main(int argc, char *argv[])
 
     const qint64 megabytesWanted = qEnvironmentVariableIsSet("VIBEML_BENCH_LOG_MB") ? qEnvironmentVariableIntValue("VIBEML_BENCH_LOG_MB") : 200;
     QTemporaryDir dir(QDir::tempPath() + QStringLiteral("/vibeml-bench-XXXXXX"));
-    // VIBEML_BENCH_LOG_FILE: reuse a log generated before (for profiling the pipeline alone).
-    const QString reused = qEnvironmentVariable("VIBEML_BENCH_LOG_FILE");
-    const QString path = QFileInfo::exists(reused) ? reused : dir.filePath(QStringLiteral("train.log"));
-    const qint64 lines = path == reused ? floorPass(path).lines : TrainingLogGenerator::writeFile(path, megabytesWanted * 1'000'000);
+    // VIBEML_BENCH_LOG_FILE: the log is generated there once and reused (for profiling the pipeline alone).
+    const QString kept = qEnvironmentVariable("VIBEML_BENCH_LOG_FILE");
+    const bool reused = !kept.isEmpty() && QFileInfo::exists(kept);
+    const QString path = kept.isEmpty() ? dir.filePath(QStringLiteral("train.log")) : kept;
+    const qint64 lines = reused ? floorPass(path).lines : TrainingLogGenerator::writeFile(path, megabytesWanted * 1'000'000);
     const qint64 size = QFileInfo(path).size();
     if (lines <= 0)
         return 1;

@@ -94,7 +94,167 @@ __attribute__((target("avx2"))) const char *scanAvx2(const char *at, const char 
 const bool kHasAvx2 = (__builtin_cpu_init(), __builtin_cpu_supports("avx2"));
 #endif
 
+// What a pattern candidate turns out to be (checkCandidate's answer as bits, kept in a register).
+constexpr quint32 kCandidateError = 1;
+constexpr quint32 kCandidateProgress = 2;
+
+quint32 candidateFlags(const char *at, const char *end)
+{
+    LineScan scan;
+    checkCandidate(at, end, scan);
+    return (scan.looksLikeError ? kCandidateError : 0) | (scan.hasProgressMarker ? kCandidateProgress : 0);
+}
+
+// Turns per-block bit masks (bit i = byte i of the block) into lines: the part of the multi-line
+// scan that does not depend on the vector width. Used as a local, by value, so that its state
+// stays in registers in the loops below.
+struct LineCollector
+{
+    const char *base;
+    const char *end;
+    std::vector<ScannedLine> *lines;
+    qsizetype lineStart = 0;
+    quint32 controls = 0;
+    quint32 nonAscii = 0;
+    quint32 found = 0; // kCandidate… bits
+
+    // `at` is the block's first byte. Candidates are checked against the end of all the bytes,
+    // not of their line: no pattern holds a '\n', so none can match across one.
+    __attribute__((always_inline)) void block(const char *at, quint32 newlines, quint32 blockControls, quint32 blockNonAscii,
+                                              quint32 candidates)
+    {
+        if (!(newlines | candidates)) { // most blocks: the middle of a line
+            controls |= blockControls;
+            nonAscii |= blockNonAscii;
+            return;
+        }
+        while (newlines) {
+            const int bit = __builtin_ctz(newlines);
+            const quint32 before = (quint32{1} << bit) - 1;
+            take(at, blockControls & before, blockNonAscii & before, candidates & before);
+            LineScan scan;
+            scan.hasControls = controls != 0;
+            scan.hasNonAscii = nonAscii != 0;
+            scan.looksLikeError = (found & kCandidateError) != 0;
+            scan.hasProgressMarker = (found & kCandidateProgress) != 0;
+            const qsizetype newline = (at - base) + bit;
+            lines->push_back({lineStart, newline, scan});
+            lineStart = newline + 1;
+            controls = nonAscii = found = 0;
+            const quint32 after = ~((quint32{2} << bit) - 1); // 0 when bit is 31
+            blockControls &= after;
+            blockNonAscii &= after;
+            candidates &= after;
+            newlines &= newlines - 1;
+        }
+        take(at, blockControls, blockNonAscii, candidates);
+    }
+
+    __attribute__((always_inline)) void take(const char *at, quint32 blockControls, quint32 blockNonAscii, quint32 candidates)
+    {
+        controls |= blockControls;
+        nonAscii |= blockNonAscii;
+        while (candidates) {
+            found |= candidateFlags(at + __builtin_ctz(candidates), end);
+            candidates &= candidates - 1;
+        }
+    }
+};
+
+// Up to 32 bytes, one at a time (the end of the input, and processors without SSE2).
+void scanBlockBytes(const char *at, const char *blockEnd, const char *end, LineCollector &collector)
+{
+    quint32 newlines = 0;
+    quint32 controls = 0;
+    quint32 nonAscii = 0;
+    quint32 candidates = 0;
+    for (int i = 0; at + i < blockEnd; ++i) {
+        const auto byte = static_cast<uchar>(at[i]);
+        const quint32 bit = quint32{1} << i;
+        if (byte == '\n')
+            newlines |= bit;
+        else if (byte < 0x20 || byte == 0x7f)
+            controls |= bit;
+        else if (byte >= 0x80)
+            nonAscii |= bit;
+        else if ((byte == 'E' || byte == 'T' || byte == '@') && at + i + 1 < end)
+            candidates |= bit; // checkCandidate looks closer
+    }
+    collector.block(at, newlines, controls, nonAscii, candidates);
+}
+
+#if defined(VIBEML_SCAN_AVX2)
+__attribute__((target("avx2"))) const char *scanLinesAvx2(const char *at, const char *const end, LineCollector &shared)
+{
+    LineCollector collector = shared;
+    const __m256i newline = _mm256_set1_epi8('\n');
+    const __m256i upperE = _mm256_set1_epi8('E');
+    const __m256i upperT = _mm256_set1_epi8('T');
+    const __m256i atSign = _mm256_set1_epi8('@');
+    const __m256i upperR = _mm256_set1_epi8('R');
+    const __m256i lowerR = _mm256_set1_epi8('r');
+    const __m256i space = _mm256_set1_epi8(0x20);
+    const __m256i del = _mm256_set1_epi8(0x7f);
+    for (; end - at >= 33; at += 32) {
+        const __m256i bytes = _mm256_loadu_si256(reinterpret_cast<const __m256i *>(at));
+        const __m256i next = _mm256_loadu_si256(reinterpret_cast<const __m256i *>(at + 1));
+        const auto high = static_cast<quint32>(_mm256_movemask_epi8(bytes));
+        const auto newlines = static_cast<quint32>(_mm256_movemask_epi8(_mm256_cmpeq_epi8(bytes, newline)));
+        const auto controls = ((static_cast<quint32>(_mm256_movemask_epi8(_mm256_cmpgt_epi8(space, bytes))) & ~high)
+                               | static_cast<quint32>(_mm256_movemask_epi8(_mm256_cmpeq_epi8(bytes, del))))
+                              & ~newlines;
+        const __m256i r = _mm256_or_si256(_mm256_cmpeq_epi8(next, upperR), _mm256_cmpeq_epi8(next, lowerR));
+        const __m256i pairs = _mm256_or_si256(
+            _mm256_and_si256(_mm256_or_si256(_mm256_cmpeq_epi8(bytes, upperE), _mm256_cmpeq_epi8(bytes, upperT)), r),
+            _mm256_and_si256(_mm256_cmpeq_epi8(bytes, atSign), _mm256_cmpeq_epi8(next, atSign)));
+        collector.block(at, newlines, controls, high, static_cast<quint32>(_mm256_movemask_epi8(pairs)));
+    }
+    shared = collector;
+    return at;
+}
+#endif
+
 } // namespace
+
+qsizetype scanLines(QByteArrayView input, std::vector<ScannedLine> &lines)
+{
+    const char *at = input.data();
+    const char *const end = at + input.size();
+    LineCollector collector{at, end, &lines};
+#if defined(VIBEML_SCAN_AVX2)
+    if (kHasAvx2)
+        at = scanLinesAvx2(at, end, collector);
+#endif
+#if defined(__SSE2__)
+    const __m128i newline = _mm_set1_epi8('\n');
+    const __m128i upperE = _mm_set1_epi8('E');
+    const __m128i upperT = _mm_set1_epi8('T');
+    const __m128i atSign = _mm_set1_epi8('@');
+    const __m128i upperR = _mm_set1_epi8('R');
+    const __m128i lowerR = _mm_set1_epi8('r');
+    const __m128i space = _mm_set1_epi8(0x20);
+    const __m128i del = _mm_set1_epi8(0x7f);
+    for (; end - at >= 17; at += 16) {
+        __m128i bytes;
+        __m128i next;
+        std::memcpy(&bytes, at, sizeof bytes);
+        std::memcpy(&next, at + 1, sizeof next);
+        const auto high = static_cast<quint32>(_mm_movemask_epi8(bytes));
+        const auto newlines = static_cast<quint32>(_mm_movemask_epi8(_mm_cmpeq_epi8(bytes, newline)));
+        const auto controls = ((static_cast<quint32>(_mm_movemask_epi8(_mm_cmplt_epi8(bytes, space))) & ~high)
+                               | static_cast<quint32>(_mm_movemask_epi8(_mm_cmpeq_epi8(bytes, del))))
+                              & ~newlines;
+        const __m128i r = _mm_or_si128(_mm_cmpeq_epi8(next, upperR), _mm_cmpeq_epi8(next, lowerR));
+        const __m128i pairs = _mm_or_si128(
+            _mm_and_si128(_mm_or_si128(_mm_cmpeq_epi8(bytes, upperE), _mm_cmpeq_epi8(bytes, upperT)), r),
+            _mm_and_si128(_mm_cmpeq_epi8(bytes, atSign), _mm_cmpeq_epi8(next, atSign)));
+        collector.block(at, newlines, controls, high, static_cast<quint32>(_mm_movemask_epi8(pairs)));
+    }
+#endif
+    for (; at < end; at += 32)
+        scanBlockBytes(at, std::min(at + 32, end), end, collector);
+    return collector.lineStart;
+}
 
 LineScan scanLine(QByteArrayView line)
 {

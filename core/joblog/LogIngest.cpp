@@ -1,7 +1,5 @@
 #include "joblog/LogIngest.h"
 
-#include "joblog/LineScan.h"
-
 #include <QString>
 
 #include <cstring>
@@ -95,16 +93,29 @@ void LogIngest::feed(QByteArrayView bytes)
         m_pending.clear();
         at = newline + 1;
     }
-    while (at < end) {
-        const auto *newline = static_cast<const char *>(std::memchr(at, '\n', static_cast<size_t>(end - at)));
-        if (!newline) {
-            m_pending = QByteArray(at, end - at);
-            shortenPending();
-            return;
-        }
-        processLine(QByteArrayView(at, newline - at));
-        at = newline + 1;
+    if (at == end)
+        return;
+    m_scanned.clear();
+    const QByteArrayView rest(at, end - at);
+    const qsizetype unfinished = scanLines(rest, m_scanned);
+    for (const ScannedLine &line : m_scanned)
+        takeScannedLine(rest.sliced(line.begin, line.end - line.begin), line.scan);
+    if (unfinished < rest.size()) {
+        m_pending = rest.sliced(unfinished).toByteArray();
+        shortenPending();
     }
+}
+
+void LogIngest::takeScannedLine(QByteArrayView line, const LineScan &scan)
+{
+    // Without control bytes there is no '\r' to collapse and nothing to render; with the default
+    // colours no span to add. Invalid UTF-8 is repaired on the full path.
+    if (scan.hasControls || !m_style.isPlain() || (scan.hasNonAscii && !line.isValidUtf8())) {
+        processLine(line);
+        return;
+    }
+    ++m_lines;
+    finishLine(line, scan, {});
 }
 
 void LogIngest::finish()
@@ -193,6 +204,11 @@ void LogIngest::processLine(QByteArrayView raw)
         scan = scanLine(text); // errors and progress are judged on what is shown
     }
 
+    finishLine(text, scan, spans);
+}
+
+void LogIngest::finishLine(QByteArrayView text, const LineScan &scan, std::span<const StyleSpan> spans)
+{
     quint8 flags = scan.looksLikeError ? ErrorLine : 0;
     if (scan.hasProgressMarker) {
         if (std::optional<jobs::ProgressEvent> event = jobs::parseProgressLine(text)) {

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "joblog/AnsiText.h"
+#include "joblog/LineScan.h"
 #include "joblog/LogLineStore.h"
 #include "joblog/MetricPoint.h"
 #include "jobs/TrainingProgress.h"
@@ -43,7 +44,11 @@ public:
     bool hasEvents() const { return !m_events.isEmpty(); }
 
 private:
+    // A line the multi-line scan found: plain ones (no control bytes, no colour carried over) go
+    // straight to the sink with the scan's answers; the others take processLine's full path.
+    void takeScannedLine(QByteArrayView line, const LineScan &scan);
     void processLine(QByteArrayView raw);
+    void finishLine(QByteArrayView text, const LineScan &scan, std::span<const StyleSpan> spans);
     void shortenPending();
 
     LineSink &m_sink;
@@ -52,6 +57,7 @@ private:
     std::string m_joined;          // scratch: a SkyPilot prefix + the last redraw
     std::string m_text;            // scratch: a rendered line
     std::vector<StyleSpan> m_spans; // scratch: its spans
+    std::vector<ScannedLine> m_scanned; // scratch: the lines of one feed()
     QList<jobs::ProgressEvent> m_events;
     qint64 m_lines = 0;
 };

@@ -88,6 +88,58 @@ private Q_SLOTS:
             QVERIFY2(same(scanLine(line), reference(line)), line.toPercentEncoding().constData());
         }
     }
+
+    // scanLines (one pass over many lines) finds the same lines as splitting at '\n' and gives
+    // each the same answers as scanLine, whatever the lengths and wherever the patterns fall
+    // relative to its 16- and 32-byte steps and to the line breaks.
+    void scanLinesAgreesWithSplittingAndScanning()
+    {
+        QRandomGenerator random(11);
+        const QByteArrayList pieces = {"ERROR", "Error:", "Traceback (most recent call last)", "@@VIBEML@@ ", "E", "T", "@", "\n",
+                                       "\n\n", "\x1b[31m", "\t", "\r", "é", "█", "\x7f", "plain text ", "ERR", "@@VIBEML@", "\nOR"};
+        std::vector<ScannedLine> lines;
+        for (int round = 0; round < 20000; ++round) {
+            QByteArray bytes;
+            const int parts = random.bounded(0, 12);
+            for (int i = 0; i < parts; ++i) {
+                bytes += QByteArray(random.bounded(0, 40), 'x');
+                bytes += pieces.at(random.bounded(pieces.size()));
+            }
+            lines.clear();
+            const qsizetype unfinished = scanLines(bytes, lines);
+            const qsizetype lastBreak = bytes.lastIndexOf('\n');
+            QCOMPARE(unfinished, lastBreak + 1);
+            const QByteArrayList expected = bytes.first(unfinished).split('\n');
+            QCOMPARE(qsizetype(lines.size()), unfinished ? expected.size() - 1 : 0);
+            for (size_t i = 0; i < lines.size(); ++i) {
+                const QByteArrayView line = QByteArrayView(bytes).sliced(lines[i].begin, lines[i].end - lines[i].begin);
+                QCOMPARE(line, QByteArrayView(expected.at(qsizetype(i))));
+                QVERIFY2(same(lines[i].scan, reference(line)), bytes.toPercentEncoding().constData());
+            }
+        }
+    }
+
+    void scanLinesAppendsAndHandlesTheEdges()
+    {
+        std::vector<ScannedLine> lines;
+        QCOMPARE(scanLines({}, lines), 0);
+        QCOMPARE(scanLines("no line break", lines), 0);
+        QVERIFY(lines.empty());
+        QCOMPARE(scanLines("\n", lines), 1);
+        QCOMPARE(lines.size(), size_t(1));
+        QCOMPARE(lines[0].end, 0);
+        // Appends: the caller's earlier entries stay.
+        QCOMPARE(scanLines("a ERROR\nb", lines), 8);
+        QCOMPARE(lines.size(), size_t(2));
+        QVERIFY(lines[1].scan.looksLikeError);
+        // A pattern cut by a line break matches on neither side.
+        lines.clear();
+        const QByteArray cut = QByteArray(40, 'x') + "ERR\nOR" + QByteArray(40, 'y') + "\n";
+        QCOMPARE(scanLines(cut, lines), cut.size());
+        QCOMPARE(lines.size(), size_t(2));
+        QVERIFY(!lines[0].scan.looksLikeError);
+        QVERIFY(!lines[1].scan.looksLikeError);
+    }
 };
 
 VIBEML_TEST_MAIN_CORE(TestLineScan)
