@@ -30,14 +30,12 @@ qsizetype skyPrefixLength(QByteArrayView line)
     }
     if (close - begin < 2)
         return 0;
-    const QByteArrayView inside(begin + 1, close - begin - 1);
-    const qsizetype pid = inside.lastIndexOf("pid=");
-    if (pid < 0 || pid + 4 == inside.size())
+    // What is inside ends in "pid=" and at least one digit.
+    const char *digits = close;
+    while (digits > begin + 1 && digits[-1] >= '0' && digits[-1] <= '9')
+        --digits;
+    if (digits == close || digits - (begin + 1) < 4 || std::memcmp(digits - 4, "pid=", 4) != 0)
         return 0;
-    for (const char c : inside.sliced(pid + 4)) {
-        if (c < '0' || c > '9')
-            return 0;
-    }
     return (close - begin) + 2;
 }
 
@@ -111,7 +109,7 @@ void LogIngest::takeScannedLine(QByteArrayView line, const LineScan &scan)
     // Without control bytes there is no '\r' to collapse and nothing to render; with the default
     // colours no span to add. Invalid UTF-8 is repaired on the full path.
     if (scan.hasControls || !m_style.isPlain() || (scan.hasNonAscii && !line.isValidUtf8())) {
-        processLine(line);
+        processLine(line, &scan);
         return;
     }
     ++m_lines;
@@ -160,7 +158,7 @@ void LogIngest::shortenPending()
     }
 }
 
-void LogIngest::processLine(QByteArrayView raw)
+void LogIngest::processLine(QByteArrayView raw, const LineScan *known)
 {
     ++m_lines;
     // '\r' redraws: a terminal shows what follows the last '\r' (a trailing one, as in CRLF,
@@ -168,8 +166,11 @@ void LogIngest::processLine(QByteArrayView raw)
     qsizetype end = raw.size();
     while (end > 0 && raw[end - 1] == '\r')
         --end;
+    if (end < raw.size())
+        known = nullptr;
     raw = raw.first(end);
     if (const void *carriage = end ? memrchr(raw.data(), '\r', static_cast<size_t>(end)) : nullptr) {
+        known = nullptr;
         const qsizetype at = static_cast<const char *>(carriage) - raw.data();
         const QByteArrayView overwritten = raw.first(at);
         if (std::memchr(overwritten.data(), kEscape, static_cast<size_t>(at)))
@@ -186,7 +187,7 @@ void LogIngest::processLine(QByteArrayView raw)
         }
     }
 
-    LineScan scan = scanLine(raw);
+    LineScan scan = known ? *known : scanLine(raw);
     QByteArray repaired;
     if (scan.hasNonAscii && !raw.isValidUtf8()) {
         repaired = QString::fromUtf8(raw).toUtf8(); // each invalid sequence becomes U+FFFD

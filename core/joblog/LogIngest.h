@@ -47,7 +47,8 @@ private:
     // A line the multi-line scan found: plain ones (no control bytes, no colour carried over) go
     // straight to the sink with the scan's answers; the others take processLine's full path.
     void takeScannedLine(QByteArrayView line, const LineScan &scan);
-    void processLine(QByteArrayView raw);
+    // `known`: the scan of `raw` when the caller has it (used unless a '\r' changes the line).
+    void processLine(QByteArrayView raw, const LineScan *known = nullptr);
     void finishLine(QByteArrayView text, const LineScan &scan, std::span<const StyleSpan> spans);
     void shortenPending();
 

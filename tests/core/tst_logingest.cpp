@@ -187,6 +187,33 @@ private Q_SLOTS:
         QCOMPARE(ingest.pendingBytes(), qsizetype(0));
     }
 
+    // A redrawn line keeps SkyPilot's "(name, pid=N) " in front of what it finally shows, and
+    // only that: the parentheses must close with ") " and hold "pid=" and digits at their end.
+    void redrawsKeepOnlyARealSkyPilotPrefix_data()
+    {
+        QTest::addColumn<QByteArray>("line");
+        QTest::addColumn<QString>("shown");
+        QTest::newRow("task") << QByteArray("(task, pid=3012) 10%\r100%") << QStringLiteral("(task, pid=3012) 100%");
+        QTest::newRow("setup") << QByteArray("(setup pid=7) a\rb") << QStringLiteral("(setup pid=7) b");
+        QTest::newRow("only pid") << QByteArray("(pid=12) a\rb") << QStringLiteral("(pid=12) b");
+        QTest::newRow("pid glued to a word") << QByteArray("(apid=12) a\rb") << QStringLiteral("(apid=12) b");
+        QTest::newRow("no digits") << QByteArray("(task, pid=) a\rb") << QStringLiteral("b");
+        QTest::newRow("not only digits") << QByteArray("(task, pid=12a) a\rb") << QStringLiteral("b");
+        QTest::newRow("no pid") << QByteArray("(task, 12) a\rb") << QStringLiteral("b");
+        QTest::newRow("digits without pid=") << QByteArray("(id=12) a\rb") << QStringLiteral("b");
+        QTest::newRow("too short") << QByteArray("(12) a\rb") << QStringLiteral("b");
+        QTest::newRow("no space after") << QByteArray("(task, pid=1)a\rb") << QStringLiteral("b");
+        QTest::newRow("empty parentheses") << QByteArray("() a\rb") << QStringLiteral("b");
+        QTest::newRow("already in front") << QByteArray("(t, pid=1) a\r(t, pid=1) b") << QStringLiteral("(t, pid=1) b");
+    }
+
+    void redrawsKeepOnlyARealSkyPilotPrefix()
+    {
+        QFETCH(QByteArray, line);
+        QFETCH(QString, shown);
+        QCOMPARE(ingestAll(line + '\n', line.size() + 1), QStringList{shown});
+    }
+
     void endlessRedrawsStayBounded()
     {
         // A progress bar redrawn forever without a newline must not grow memory without bound.
