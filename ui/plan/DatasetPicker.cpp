@@ -72,14 +72,8 @@ DatasetPicker::DatasetPicker(hub::HubClient &client, Settings *settings, const h
     auto *previewLayout = new QVBoxLayout(previewBox);
     previewLayout->addWidget(m_previewView);
 
-    auto *top = new QSplitter(Qt::Horizontal, this);
-    top->addWidget(m_search);
-    top->addWidget(m_card);
-    top->setStretchFactor(0, 3);
-    top->setStretchFactor(1, 2);
-    top->setChildrenCollapsible(false);
     auto *vertical = new QSplitter(Qt::Vertical, this);
-    vertical->addWidget(top);
+    vertical->addWidget(planstyle::searchBesideCard(m_search, m_card, this));
     vertical->addWidget(previewBox);
     vertical->setStretchFactor(0, 3);
     vertical->setStretchFactor(1, 1);

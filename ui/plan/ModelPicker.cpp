@@ -55,14 +55,8 @@ ModelPicker::ModelPicker(hub::HubClient &client, Settings *settings, const hub::
     cardLayout->addWidget(m_checks);
     cardLayout->addStretch(1);
 
-    auto *splitter = new QSplitter(Qt::Horizontal, this);
-    splitter->addWidget(m_search);
-    splitter->addWidget(m_card);
-    splitter->setStretchFactor(0, 3);
-    splitter->setStretchFactor(1, 2);
-    splitter->setChildrenCollapsible(false);
     auto *layout = new QVBoxLayout(this);
-    layout->addWidget(splitter);
+    layout->addWidget(planstyle::searchBesideCard(m_search, m_card, this));
     setFocusProxy(m_search);
 
     connect(m_search, &HubSearchBox::chosen, this, &ModelPicker::choose);

@@ -3,6 +3,7 @@
 #include <QLabel>
 #include <QCoreApplication>
 #include <QPalette>
+#include <QSplitter>
 
 namespace vibeml::planstyle {
 
@@ -81,6 +82,17 @@ QLabel *heading(const QString &text, QWidget *parent)
     label->setFont(font);
     label->setAccessibleName(text);
     return label;
+}
+
+QSplitter *searchBesideCard(QWidget *search, QWidget *card, QWidget *parent)
+{
+    auto *splitter = new QSplitter(Qt::Horizontal, parent);
+    splitter->addWidget(search);
+    splitter->addWidget(card);
+    splitter->setStretchFactor(0, 3);
+    splitter->setStretchFactor(1, 2);
+    splitter->setChildrenCollapsible(false);
+    return splitter;
 }
 
 } // namespace vibeml::planstyle

@@ -7,6 +7,7 @@
 #include <QString>
 
 class QLabel;
+class QSplitter;
 class QPalette;
 class QWidget;
 
@@ -33,5 +34,8 @@ void showMessage(QLabel *label, const QString &text, Tone tone);
 
 // A bold section heading sized from the widget's font (HiDPI-safe, no pixel sizes).
 QLabel *heading(const QString &text, QWidget *parent);
+
+// A picker's search (left, wider) beside the card that describes what was picked.
+QSplitter *searchBesideCard(QWidget *search, QWidget *card, QWidget *parent);
 
 } // namespace vibeml::planstyle
