@@ -1,5 +1,7 @@
 #include "config/SettingsSchema.h"
 
+#include "joblog/LogLineStore.h"
+
 #include <QCoreApplication>
 #include <QDir>
 #include <QLocale>
@@ -17,9 +19,9 @@ QString tr(const char *text)
     return QCoreApplication::translate("Settings", text);
 }
 
-const std::array<SettingDefinition, 19> &table()
+const std::array<SettingDefinition, 20> &table()
 {
-    static const std::array<SettingDefinition, 19> rows = {{
+    static const std::array<SettingDefinition, 20> rows = {{
         {.key = SettingKey::DefaultRegion,
          .name = "launch.region",
          .type = SettingType::Text,
@@ -135,6 +137,15 @@ const std::array<SettingDefinition, 19> &table()
          .label = QT_TRANSLATE_NOOP("Settings", "SkyPilot API server"),
          .summary = QT_TRANSLATE_NOOP("Settings", "A team's SkyPilot API server (SKYPILOT_API_SERVER_ENDPOINT); empty "
                                                   "uses the local one")},
+        {.key = SettingKey::LogScrollbackLines,
+         .name = "log.scrollback-lines",
+         .type = SettingType::Integer,
+         .defaultValue = static_cast<int>(joblog::LogLineStore::kDefaultMaxLines),
+         .label = QT_TRANSLATE_NOOP("Settings", "Lines kept in view"),
+         .summary = QT_TRANSLATE_NOOP("Settings", "Lines of a job's log the window keeps (the oldest leave first); "
+                                                  "the whole log stays on disk in the job's folder"),
+         .minimum = 1000,
+         .maximum = 5'000'000},
         {.key = SettingKey::WindowGeometry,
          .name = "ui.window-geometry",
          .type = SettingType::Bytes,

@@ -28,6 +28,7 @@ enum class SettingKey {
     ViewerEndpoint,
     SkyExecutable,
     SkyApiServer,
+    LogScrollbackLines,
     WindowGeometry,
     WindowState,
     RecentModels,

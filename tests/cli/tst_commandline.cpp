@@ -118,6 +118,7 @@ private Q_SLOTS:
         QCOMPARE(result.exitCode, 0);
         QVERIFY(result.out.contains("budget.monthly-usd             750\n"));
         QVERIFY(result.out.contains("cluster.idle-minutes           30  (default)"));
+        QVERIFY(result.out.contains("log.scrollback-lines           200000  (default)"));
         QVERIFY(!result.out.contains("ui.window-geometry"));
         QVERIFY(result.out.contains("Hugging Face Hub:  https://huggingface.co (default)"));
         QVERIFY(result.out.contains("Hugging Face token: "));
@@ -128,7 +129,7 @@ private Q_SLOTS:
         const QJsonObject root = QJsonDocument::fromJson(result.out, &error).object();
         QCOMPARE(error.error, QJsonParseError::NoError);
         const QJsonArray rows = root.value(QStringLiteral("settings")).toArray();
-        QCOMPARE(rows.size(), 15);
+        QCOMPARE(rows.size(), 16);
         QCOMPARE(root.value(QStringLiteral("hub")).toObject().value(QStringLiteral("endpointSource")).toString(), QStringLiteral("default"));
         bool sawMonthly = false;
         for (const QJsonValue &row : rows) {

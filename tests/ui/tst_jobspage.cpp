@@ -239,6 +239,26 @@ private Q_SLOTS:
         QTRY_COMPARE_WITH_TIMEOUT(stateOf(again).value_or(JobState::Launching), JobState::Done, 30000);
         QTRY_VERIFY(clustersUp().isEmpty());
     }
+
+    // Issue 9 item 1: the scrollback cap is a setting (Preferences, `config set`), applied at once.
+    void logScrollbackFollowsTheSetting()
+    {
+        JobsPage page(*m_settings);
+        JobLogModel *log = page.logPanel()->model();
+        QCOMPARE(log->maxLines(), joblog::LogLineStore::kDefaultMaxLines);
+        QByteArray lines;
+        for (int i = 0; i < 3000; ++i)
+            lines += "line " + QByteArray::number(i) + '\n';
+        log->appendBytes(lines);
+        log->finishInput();
+        QCOMPARE(log->rowCount(), 3000);
+        QVERIFY(m_settings->set(SettingKey::LogScrollbackLines, 1000).isOk());
+        QCOMPARE(log->maxLines(), qsizetype(1000));
+        QCOMPARE(log->rowCount(), 1000); // the oldest left at once
+        QCOMPARE(log->totalLines(), qint64(3000));
+        QVERIFY(!m_settings->set(SettingKey::LogScrollbackLines, 10).isOk()); // below the minimum
+        QCOMPARE(log->maxLines(), qsizetype(1000));
+    }
 };
 
 VIBEML_TEST_MAIN_GUI(TestJobsPage)

@@ -34,6 +34,8 @@ QString groupTitle(QStringView prefix)
         return PreferencesDialog::tr("Hugging Face Hub");
     if (prefix == u"sky")
         return PreferencesDialog::tr("SkyPilot");
+    if (prefix == u"log")
+        return PreferencesDialog::tr("Job logs");
     return prefix.toString();
 }
 
@@ -135,8 +137,13 @@ QWidget *PreferencesDialog::createEditor(const SettingDefinition &definition)
     case SettingType::Integer: {
         auto *spin = new QSpinBox(this);
         spin->setRange(static_cast<int>(definition.minimum), static_cast<int>(definition.maximum));
-        if (key == SettingKey::AutostopIdleMinutes)
+        if (key == SettingKey::AutostopIdleMinutes) {
             spin->setSuffix(tr(" min"));
+        } else if (key == SettingKey::LogScrollbackLines) {
+            spin->setSuffix(tr(" lines"));
+            spin->setSingleStep(10'000);
+            spin->setGroupSeparatorShown(true);
+        }
         return spin;
     }
     case SettingType::Decimal: {

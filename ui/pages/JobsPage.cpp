@@ -290,6 +290,11 @@ QWidget *JobsPage::createDetails()
     choiceRow->addWidget(m_logChoice);
     choiceRow->addStretch(1);
     m_logPanel = new JobLogPanel(output);
+    m_logPanel->setScrollback(m_settings.integer(SettingKey::LogScrollbackLines));
+    connect(&m_settings, &Settings::changed, m_logPanel, [this](SettingKey key) {
+        if (key == SettingKey::LogScrollbackLines)
+            m_logPanel->setScrollback(m_settings.integer(SettingKey::LogScrollbackLines));
+    });
     outputLayout->addLayout(choiceRow);
     outputLayout->addWidget(m_logPanel, 1);
 
