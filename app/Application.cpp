@@ -197,6 +197,9 @@ int Application::runGui()
     // Wayland matches windows to io.github.vibeml.VibeML.desktop (icon, name) by this id.
     QGuiApplication::setDesktopFileName(QStringLiteral("io.github.vibeml.VibeML"));
 
+    // Before the window: the tray icon is made from it.
+    QGuiApplication::setWindowIcon(QIcon(QStringLiteral(":/vibeml/icons/vibeml.svg")));
+
     startHub();
     MainWindow window(MainWindow::Services{*m_settings, *m_secrets, m_logging->bus(), m_paths.logDir(), m_hubClient.get(),
                                            &m_hubSnapshot, [this]() -> const catalog::Catalog & { return catalog(); },
@@ -205,10 +208,8 @@ int Application::runGui()
     window.showSettingsReport(m_settingsReport);
     m_settings->watchForExternalChanges();
     window.show();
-    // What the first frame does not show waits until it is painted: the keychain (D-Bus and
-    // libsecret) and the icon (the SVG renderer).
+    // The keychain (D-Bus and libsecret) is not needed for the first frame: it is read after it.
     runAfterFirstPaint(&window, [this] {
-        QGuiApplication::setWindowIcon(QIcon(QStringLiteral(":/vibeml/icons/vibeml.svg")));
         hub::resolveHubToken(*m_secrets, m_hubClient.get(), [this](const hub::ResolvedToken &token, const QString &note) {
             if (!note.isEmpty())
                 log::hub()->warn("{}", note);
