@@ -24,7 +24,6 @@
 #include <QScreen>
 #include <QStatusBar>
 #include <QTabWidget>
-#include <QTimer>
 #include <QUrl>
 #include <QVBoxLayout>
 
@@ -71,7 +70,7 @@ MainWindow::MainWindow(const Services &services, QWidget *parent)
         m_banner->showMessage(message, MessageBanner::Severity::Error);
     });
     connect(this, &MainWindow::jobServiceReady, m_launcher, &JobLaunchController::setService);
-    // The Jobs page is not built before it is needed: nothing asks for it before this signal.
+    // Opening the Jobs tab before the first paint builds its page at once.
     connect(m_tabs, &QTabWidget::currentChanged, this, [this](int index) {
         if (index == static_cast<int>(Page::Jobs))
             buildJobsPage();

@@ -11,7 +11,6 @@
 #include <QLabel>
 #include <QPointer>
 #include <QStatusBar>
-#include <QTimer>
 
 namespace vibeml {
 namespace {
