@@ -54,37 +54,57 @@ void scanBytes(const char *at, const char *end, LineScan &scan, const char *line
     }
 }
 
+// The two classifications every scan makes of a vector of bytes, as bit masks (bit i for byte
+// i). Controls: < 0x20 or 0x7f, with `high` the bytes ≥ 0x80 — signed compares see those as
+// negative, hence "< 0x20" too, so they are taken out. Candidates: byte i and i + 1 (`next` is the
+// load one byte further) are "ER", "Er", "Tr" or "@@", how every pattern starts; in log text 'E'
+// and 'T' alone are everywhere.
+#if defined(__SSE2__)
+inline quint32 controls16(__m128i bytes, quint32 high)
+{
+    return (static_cast<quint32>(_mm_movemask_epi8(_mm_cmplt_epi8(bytes, _mm_set1_epi8(0x20)))) & ~high)
+           | static_cast<quint32>(_mm_movemask_epi8(_mm_cmpeq_epi8(bytes, _mm_set1_epi8(0x7f))));
+}
+
+inline quint32 candidates16(__m128i bytes, __m128i next)
+{
+    const __m128i r = _mm_or_si128(_mm_cmpeq_epi8(next, _mm_set1_epi8('R')), _mm_cmpeq_epi8(next, _mm_set1_epi8('r')));
+    const __m128i eOrT = _mm_or_si128(_mm_cmpeq_epi8(bytes, _mm_set1_epi8('E')), _mm_cmpeq_epi8(bytes, _mm_set1_epi8('T')));
+    const __m128i atAt = _mm_and_si128(_mm_cmpeq_epi8(bytes, _mm_set1_epi8('@')), _mm_cmpeq_epi8(next, _mm_set1_epi8('@')));
+    return static_cast<quint32>(_mm_movemask_epi8(_mm_or_si128(_mm_and_si128(eOrT, r), atAt)));
+}
+#endif
+
 #if defined(__x86_64__) && defined(__GNUC__)
 #define VIBEML_SCAN_AVX2 1
+__attribute__((target("avx2"), always_inline)) inline quint32 controls32(__m256i bytes, quint32 high)
+{
+    return (static_cast<quint32>(_mm256_movemask_epi8(_mm256_cmpgt_epi8(_mm256_set1_epi8(0x20), bytes))) & ~high)
+           | static_cast<quint32>(_mm256_movemask_epi8(_mm256_cmpeq_epi8(bytes, _mm256_set1_epi8(0x7f))));
+}
+
+__attribute__((target("avx2"), always_inline)) inline quint32 candidates32(__m256i bytes, __m256i next)
+{
+    const __m256i r = _mm256_or_si256(_mm256_cmpeq_epi8(next, _mm256_set1_epi8('R')), _mm256_cmpeq_epi8(next, _mm256_set1_epi8('r')));
+    const __m256i eOrT = _mm256_or_si256(_mm256_cmpeq_epi8(bytes, _mm256_set1_epi8('E')), _mm256_cmpeq_epi8(bytes, _mm256_set1_epi8('T')));
+    const __m256i atAt = _mm256_and_si256(_mm256_cmpeq_epi8(bytes, _mm256_set1_epi8('@')), _mm256_cmpeq_epi8(next, _mm256_set1_epi8('@')));
+    return static_cast<quint32>(_mm256_movemask_epi8(_mm256_or_si256(_mm256_and_si256(eOrT, r), atAt)));
+}
+
 // The same as the SSE2 loop below, 32 bytes a step, for processors with AVX2 (picked at run time;
 // the build targets plain x86-64). Returns where it stopped; the caller finishes the rest.
 __attribute__((target("avx2"))) const char *scanAvx2(const char *at, const char *const end, LineScan &scan)
 {
-    const __m256i upperE = _mm256_set1_epi8('E');
-    const __m256i upperT = _mm256_set1_epi8('T');
-    const __m256i atSign = _mm256_set1_epi8('@');
-    const __m256i upperR = _mm256_set1_epi8('R');
-    const __m256i lowerR = _mm256_set1_epi8('r');
-    const __m256i space = _mm256_set1_epi8(0x20);
-    const __m256i del = _mm256_set1_epi8(0x7f);
-    unsigned nonAscii = 0;
-    unsigned controls = 0;
+    quint32 nonAscii = 0;
+    quint32 controls = 0;
     for (; end - at >= 33; at += 32) {
         const __m256i bytes = _mm256_loadu_si256(reinterpret_cast<const __m256i *>(at));
         const __m256i next = _mm256_loadu_si256(reinterpret_cast<const __m256i *>(at + 1));
-        const auto high = static_cast<unsigned>(_mm256_movemask_epi8(bytes));
+        const auto high = static_cast<quint32>(_mm256_movemask_epi8(bytes));
         nonAscii |= high;
-        controls |= (static_cast<unsigned>(_mm256_movemask_epi8(_mm256_cmpgt_epi8(space, bytes))) & ~high)
-                    | static_cast<unsigned>(_mm256_movemask_epi8(_mm256_cmpeq_epi8(bytes, del)));
-        const __m256i r = _mm256_or_si256(_mm256_cmpeq_epi8(next, upperR), _mm256_cmpeq_epi8(next, lowerR));
-        const __m256i pairs = _mm256_or_si256(
-            _mm256_and_si256(_mm256_or_si256(_mm256_cmpeq_epi8(bytes, upperE), _mm256_cmpeq_epi8(bytes, upperT)), r),
-            _mm256_and_si256(_mm256_cmpeq_epi8(bytes, atSign), _mm256_cmpeq_epi8(next, atSign)));
-        auto candidates = static_cast<unsigned>(_mm256_movemask_epi8(pairs));
-        while (candidates) {
+        controls |= controls32(bytes, high);
+        for (quint32 candidates = candidates32(bytes, next); candidates; candidates &= candidates - 1)
             checkCandidate(at + __builtin_ctz(candidates), end, scan);
-            candidates &= candidates - 1;
-        }
     }
     scan.hasNonAscii = scan.hasNonAscii || nonAscii != 0;
     scan.hasControls = scan.hasControls || controls != 0;
@@ -188,26 +208,12 @@ __attribute__((target("avx2"))) const char *scanLinesAvx2(const char *at, const 
 {
     LineCollector collector = shared;
     const __m256i newline = _mm256_set1_epi8('\n');
-    const __m256i upperE = _mm256_set1_epi8('E');
-    const __m256i upperT = _mm256_set1_epi8('T');
-    const __m256i atSign = _mm256_set1_epi8('@');
-    const __m256i upperR = _mm256_set1_epi8('R');
-    const __m256i lowerR = _mm256_set1_epi8('r');
-    const __m256i space = _mm256_set1_epi8(0x20);
-    const __m256i del = _mm256_set1_epi8(0x7f);
     for (; end - at >= 33; at += 32) {
         const __m256i bytes = _mm256_loadu_si256(reinterpret_cast<const __m256i *>(at));
         const __m256i next = _mm256_loadu_si256(reinterpret_cast<const __m256i *>(at + 1));
         const auto high = static_cast<quint32>(_mm256_movemask_epi8(bytes));
         const auto newlines = static_cast<quint32>(_mm256_movemask_epi8(_mm256_cmpeq_epi8(bytes, newline)));
-        const auto controls = ((static_cast<quint32>(_mm256_movemask_epi8(_mm256_cmpgt_epi8(space, bytes))) & ~high)
-                               | static_cast<quint32>(_mm256_movemask_epi8(_mm256_cmpeq_epi8(bytes, del))))
-                              & ~newlines;
-        const __m256i r = _mm256_or_si256(_mm256_cmpeq_epi8(next, upperR), _mm256_cmpeq_epi8(next, lowerR));
-        const __m256i pairs = _mm256_or_si256(
-            _mm256_and_si256(_mm256_or_si256(_mm256_cmpeq_epi8(bytes, upperE), _mm256_cmpeq_epi8(bytes, upperT)), r),
-            _mm256_and_si256(_mm256_cmpeq_epi8(bytes, atSign), _mm256_cmpeq_epi8(next, atSign)));
-        collector.block(at, newlines, controls, high, static_cast<quint32>(_mm256_movemask_epi8(pairs)));
+        collector.block(at, newlines, controls32(bytes, high) & ~newlines, high, candidates32(bytes, next));
     }
     shared = collector;
     return at;
@@ -226,29 +232,14 @@ qsizetype scanLines(QByteArrayView input, std::vector<ScannedLine> &lines)
         at = scanLinesAvx2(at, end, collector);
 #endif
 #if defined(__SSE2__)
-    const __m128i newline = _mm_set1_epi8('\n');
-    const __m128i upperE = _mm_set1_epi8('E');
-    const __m128i upperT = _mm_set1_epi8('T');
-    const __m128i atSign = _mm_set1_epi8('@');
-    const __m128i upperR = _mm_set1_epi8('R');
-    const __m128i lowerR = _mm_set1_epi8('r');
-    const __m128i space = _mm_set1_epi8(0x20);
-    const __m128i del = _mm_set1_epi8(0x7f);
     for (; end - at >= 17; at += 16) {
         __m128i bytes;
         __m128i next;
         std::memcpy(&bytes, at, sizeof bytes);
         std::memcpy(&next, at + 1, sizeof next);
         const auto high = static_cast<quint32>(_mm_movemask_epi8(bytes));
-        const auto newlines = static_cast<quint32>(_mm_movemask_epi8(_mm_cmpeq_epi8(bytes, newline)));
-        const auto controls = ((static_cast<quint32>(_mm_movemask_epi8(_mm_cmplt_epi8(bytes, space))) & ~high)
-                               | static_cast<quint32>(_mm_movemask_epi8(_mm_cmpeq_epi8(bytes, del))))
-                              & ~newlines;
-        const __m128i r = _mm_or_si128(_mm_cmpeq_epi8(next, upperR), _mm_cmpeq_epi8(next, lowerR));
-        const __m128i pairs = _mm_or_si128(
-            _mm_and_si128(_mm_or_si128(_mm_cmpeq_epi8(bytes, upperE), _mm_cmpeq_epi8(bytes, upperT)), r),
-            _mm_and_si128(_mm_cmpeq_epi8(bytes, atSign), _mm_cmpeq_epi8(next, atSign)));
-        collector.block(at, newlines, controls, high, static_cast<quint32>(_mm_movemask_epi8(pairs)));
+        const auto newlines = static_cast<quint32>(_mm_movemask_epi8(_mm_cmpeq_epi8(bytes, _mm_set1_epi8('\n'))));
+        collector.block(at, newlines, controls16(bytes, high) & ~newlines, high, candidates16(bytes, next));
     }
 #endif
     for (; at < end; at += 32)
@@ -266,35 +257,18 @@ LineScan scanLine(QByteArrayView line)
         at = scanAvx2(at, end, scan);
 #endif
 #if defined(__SSE2__)
-    // Candidates are the first two bytes of a pattern ("ER", "Er", "Tr", "@@"), compared at once
-    // with a second load one byte further: in log text 'E' and 'T' alone are everywhere.
-    const __m128i upperE = _mm_set1_epi8('E');
-    const __m128i upperT = _mm_set1_epi8('T');
-    const __m128i atSign = _mm_set1_epi8('@');
-    const __m128i upperR = _mm_set1_epi8('R');
-    const __m128i lowerR = _mm_set1_epi8('r');
-    const __m128i space = _mm_set1_epi8(0x20);
-    const __m128i del = _mm_set1_epi8(0x7f);
-    int nonAscii = 0;
-    int controls = 0;
+    quint32 nonAscii = 0;
+    quint32 controls = 0;
     for (; end - at >= 17; at += 16) {
         __m128i bytes;
         __m128i next;
         std::memcpy(&bytes, at, sizeof bytes);
         std::memcpy(&next, at + 1, sizeof next);
-        const int high = _mm_movemask_epi8(bytes);
+        const auto high = static_cast<quint32>(_mm_movemask_epi8(bytes));
         nonAscii |= high;
-        // Signed compare: bytes ≥ 0x80 are negative, hence "< 0x20" too; they are not controls.
-        controls |= (_mm_movemask_epi8(_mm_cmplt_epi8(bytes, space)) & ~high) | _mm_movemask_epi8(_mm_cmpeq_epi8(bytes, del));
-        const __m128i r = _mm_or_si128(_mm_cmpeq_epi8(next, upperR), _mm_cmpeq_epi8(next, lowerR));
-        const __m128i pairs = _mm_or_si128(
-            _mm_and_si128(_mm_or_si128(_mm_cmpeq_epi8(bytes, upperE), _mm_cmpeq_epi8(bytes, upperT)), r),
-            _mm_and_si128(_mm_cmpeq_epi8(bytes, atSign), _mm_cmpeq_epi8(next, atSign)));
-        int candidates = _mm_movemask_epi8(pairs);
-        while (candidates) {
-            checkCandidate(at + __builtin_ctz(static_cast<unsigned>(candidates)), end, scan);
-            candidates &= candidates - 1;
-        }
+        controls |= controls16(bytes, high);
+        for (quint32 candidates = candidates16(bytes, next); candidates; candidates &= candidates - 1)
+            checkCandidate(at + __builtin_ctz(candidates), end, scan);
     }
     scan.hasNonAscii = scan.hasNonAscii || nonAscii != 0;
     scan.hasControls = scan.hasControls || controls != 0;
