@@ -58,14 +58,25 @@ bool containsIgnoringCase(std::string_view haystack, std::string_view needle)
     return found != haystack.end();
 }
 
+// A URL holds a password only as "scheme://user:password@": a "://" with an '@' after it.
+bool mightHoldUrlPassword(std::string_view utf8)
+{
+    const size_t scheme = utf8.find("://");
+    return scheme != std::string_view::npos && utf8.find('@', scheme) != std::string_view::npos;
+}
+
 } // namespace
 
 bool mightContainSecret(std::string_view utf8)
 {
-    static constexpr std::array<std::string_view, 10> needles = {
-        "hf_", "api_org_", "sky_", "bearer", "authorization", "token", "key", "secret", "passw", "://"};
-    return std::any_of(needles.begin(), needles.end(),
-                       [utf8](std::string_view needle) { return containsIgnoringCase(utf8, needle); });
+    // Tokens by shape are matched case-sensitively (an "HF_HUB_OFFLINE" is no token); names that
+    // say "secret" in any case.
+    static constexpr std::array<std::string_view, 3> shapes = {"hf_", "api_org_", "sky_"};
+    static constexpr std::array<std::string_view, 7> names = {"bearer", "authorization", "token", "key",
+                                                              "secret", "passw", "credentials"};
+    return mightHoldUrlPassword(utf8)
+           || std::any_of(shapes.begin(), shapes.end(), [utf8](std::string_view shape) { return utf8.find(shape) != std::string_view::npos; })
+           || std::any_of(names.begin(), names.end(), [utf8](std::string_view name) { return containsIgnoringCase(utf8, name); });
 }
 
 QString redact(const QString &text)

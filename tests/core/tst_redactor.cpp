@@ -61,6 +61,9 @@ private Q_SLOTS:
                                       << QStringLiteral("s3cr3tP4ss") << QStringLiteral("https://alice:[REDACTED]@proxy.example.com");
         QTest::newRow("two tokens") << QStringLiteral("%1 and %2").arg(token, QStringLiteral("hf_ZYXWVUTSRQPONMLKJIHGFEDCBA987654"))
                                     << QStringLiteral("hf_ZYXWVUTSRQPONMLKJIHGFEDCBA987654") << QStringLiteral("hf_[REDACTED] and hf_[REDACTED]");
+        QTest::newRow("credentials variable") << QStringLiteral("GOOGLE_APPLICATION_CREDENTIALS=/home/me/service-account.json")
+                                              << QStringLiteral("/home/me/service-account.json")
+                                              << QStringLiteral("GOOGLE_APPLICATION_CREDENTIALS=[REDACTED]");
         QTest::newRow("org token") << QStringLiteral("api_org_abcdefghijklmnopqrstuvwxyz123456") << QStringLiteral("abcdefghijklmnop")
                                    << QStringLiteral("api_org_[REDACTED]");
     }
@@ -102,6 +105,10 @@ private Q_SLOTS:
         QVERIFY(!redaction::mightContainSecret("step 10/100 loss 1.234 lr 2e-4"));
         QVERIFY(redaction::mightContainSecret("HF_TOKEN=abc"));
         QVERIFY(redaction::mightContainSecret("Authorization: BEARER x"));
+        // A URL is looked at only when it could carry a password (user:password@host).
+        QVERIFY(!redaction::mightContainSecret("Hub at https://huggingface.co (default), offline (HF_HUB_OFFLINE)"));
+        QVERIFY(redaction::mightContainSecret("proxy at https://alice:pw@proxy.example.com"));
+        QVERIFY(redaction::mightContainSecret("mirror https://a.example.com, contact ops@example.com"));
     }
 };
 
