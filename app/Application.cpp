@@ -197,9 +197,6 @@ int Application::runGui()
     // Wayland matches windows to io.github.vibeml.VibeML.desktop (icon, name) by this id.
     QGuiApplication::setDesktopFileName(QStringLiteral("io.github.vibeml.VibeML"));
 
-    // Before the window: the tray icon is made from it.
-    QGuiApplication::setWindowIcon(QIcon(QStringLiteral(":/vibeml/icons/vibeml.svg")));
-
     startHub();
     MainWindow window(MainWindow::Services{*m_settings, *m_secrets, m_logging->bus(), m_paths.logDir(), m_hubClient.get(),
                                            &m_hubSnapshot, [this]() -> const catalog::Catalog & { return catalog(); },
@@ -208,8 +205,10 @@ int Application::runGui()
     window.showSettingsReport(m_settingsReport);
     m_settings->watchForExternalChanges();
     window.show();
-    // The keychain (D-Bus and libsecret) is not needed for the first frame: it is read after it.
+    // The keychain (D-Bus and libsecret) and the icon (SVG) are not needed for the first frame;
+    // the tray entry follows the icon (TrayController).
     runAfterFirstPaint(&window, [this] {
+        QGuiApplication::setWindowIcon(QIcon(QStringLiteral(":/vibeml/icons/vibeml.svg")));
         hub::resolveHubToken(*m_secrets, m_hubClient.get(), [this](const hub::ResolvedToken &token, const QString &note) {
             if (!note.isEmpty())
                 log::hub()->warn("{}", note);

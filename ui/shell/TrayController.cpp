@@ -4,6 +4,7 @@
 #include "jobs/JobService.h"
 
 #include <QAction>
+#include <QEvent>
 #include <QGuiApplication>
 #include <QIcon>
 #include <QMenu>
@@ -23,16 +24,32 @@ TrayController::TrayController(QObject *parent) : QObject(parent), m_menu(new QM
     connect(m_menu, &QMenu::aboutToShow, this, &TrayController::refresh);
 
     if (QSystemTrayIcon::isSystemTrayAvailable()) {
+        // The application's icon is set after the window's first frame: until then the tray
+        // entry waits (a tray icon without an image is not shown), then follows it.
         m_icon = new QSystemTrayIcon(QGuiApplication::windowIcon(), this);
+        if (parent && parent->isWidgetType())
+            parent->installEventFilter(this);
         m_icon->setContextMenu(m_menu);
         connect(m_icon, &QSystemTrayIcon::activated, this, [this](QSystemTrayIcon::ActivationReason reason) {
             if (reason == QSystemTrayIcon::Trigger || reason == QSystemTrayIcon::DoubleClick)
                 Q_EMIT showWindowRequested();
         });
         connect(m_icon, &QSystemTrayIcon::messageClicked, this, &TrayController::showWindowRequested);
-        m_icon->show();
+        if (!m_icon->icon().isNull())
+            m_icon->show();
     }
     refresh();
+}
+
+bool TrayController::eventFilter(QObject *watched, QEvent *event)
+{
+    // QApplication tells every top-level widget when the application's icon changes.
+    if (event->type() == QEvent::ApplicationWindowIconChange && m_icon) {
+        m_icon->setIcon(QGuiApplication::windowIcon());
+        if (!m_icon->icon().isNull())
+            m_icon->show();
+    }
+    return QObject::eventFilter(watched, event);
 }
 
 TrayController::~TrayController()

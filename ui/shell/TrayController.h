@@ -43,6 +43,9 @@ Q_SIGNALS:
     void quitRequested();
     void notificationWithoutTray(const vibeml::Notification &notification);
 
+protected:
+    bool eventFilter(QObject *watched, QEvent *event) override;
+
 private:
     QMenu *m_menu;
     QAction *m_jobsHeader;
