@@ -5,6 +5,7 @@
 #include <QJsonParseError>
 #include <QLocale>
 
+#include <array>
 #include <charconv>
 #include <cmath>
 #include <cstring>
@@ -265,12 +266,25 @@ private:
             "event", "time", "step", "steps", "totalSteps", "loss", "finalLoss", "learningRate", "epoch",
             "tokensPerSecond", "etaSeconds", "gpuMemoryGB", "evalLoss", "resumedFromStep", "path", "hubUrl",
             "kind", "message", "stoppedEarly"};
+        // A perfect hash of the keys above (first and last byte, length): one comparison a key.
+        constexpr auto hash = [](std::string_view name) {
+            return (7 * (static_cast<uchar>(name.front()) + static_cast<uchar>(name.back())) + name.size()) % 64;
+        };
+        static constexpr auto kTable = [hash] {
+            std::array<qint8, 64> table{};
+            table.fill(-1);
+            for (int i = 0; i < int(std::size(kKeys)); ++i) {
+                if (table[hash(kKeys[i])] >= 0)
+                    throw "two keys hash alike: change the hash"; // at compile time
+                table[hash(kKeys[i])] = qint8(i);
+            }
+            return table;
+        }();
         const std::string_view wanted(key.data(), static_cast<size_t>(key.size()));
-        for (int i = 0; i < int(std::size(kKeys)); ++i) {
-            if (kKeys[i] == wanted)
-                return i;
-        }
-        return -1;
+        if (wanted.empty())
+            return -1;
+        const int slot = kTable[hash(wanted)];
+        return slot >= 0 && kKeys[slot] == wanted ? slot : -1;
     }
 
     void skipSpace()
@@ -312,32 +326,45 @@ private:
         return true;
     }
 
-    // JSON's number grammar, exactly; then from_chars, which rounds as strtod does.
+    // JSON's number grammar, exactly; then the value rounded as strtod rounds it.
     bool readNumber(double &out)
     {
         const char *start = m_at;
         const char *p = m_at;
-        if (p < m_end && *p == '-')
+        const bool negative = p < m_end && *p == '-';
+        if (negative)
             ++p;
         if (p >= m_end)
             return false;
+        // The digits as one integer while it stays exact in a double, for the fast path below.
+        quint64 mantissa = 0;
+        int digitCount = 0;
+        const auto takeDigits = [&] {
+            const char *first = p;
+            for (; p < m_end && *p >= '0' && *p <= '9'; ++p) {
+                if (++digitCount <= 19)
+                    mantissa = mantissa * 10 + quint64(*p - '0');
+            }
+            return p - first;
+        };
         if (*p == '0') {
             ++p;
+            ++digitCount;
         } else if (*p >= '1' && *p <= '9') {
-            while (p < m_end && *p >= '0' && *p <= '9')
-                ++p;
+            takeDigits();
         } else {
             return false;
         }
+        qsizetype fractionDigits = 0;
         if (p < m_end && *p == '.') {
             ++p;
-            const char *digits = p;
-            while (p < m_end && *p >= '0' && *p <= '9')
-                ++p;
-            if (p == digits)
+            fractionDigits = takeDigits();
+            if (fractionDigits == 0)
                 return false;
         }
+        bool exponent = false;
         if (p < m_end && (*p == 'e' || *p == 'E')) {
+            exponent = true;
             ++p;
             if (p < m_end && (*p == '+' || *p == '-'))
                 ++p;
@@ -346,6 +373,16 @@ private:
                 ++p;
             if (p == digits)
                 return false;
+        }
+        // Clinger's fast path: an integer below 2^53 divided by an exact power of ten is
+        // correctly rounded by the division itself, so it equals strtod's answer.
+        static constexpr double kPowersOfTen[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
+                                                  1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+        if (!exponent && digitCount <= 19 && mantissa <= (quint64{1} << 53) && fractionDigits < qsizetype(std::size(kPowersOfTen))) {
+            const double value = double(mantissa) / kPowersOfTen[fractionDigits];
+            out = negative ? -value : value;
+            m_at = p;
+            return true;
         }
         const auto [end, error] = std::from_chars(start, p, out);
         if (error != std::errc() || end != p)

@@ -1,6 +1,9 @@
 #include "TestSupport.h"
 #include "jobs/TrainingProgress.h"
 
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QRandomGenerator>
 #include <QTest>
 
 using namespace vibeml::jobs;
@@ -17,6 +20,7 @@ private Q_SLOTS:
     void foldsEventsIntoProgress();
     void roundTripsThroughJson();
     void summaryReadsWell();
+    void numbersReadAsQJsonDocumentReadsThem();
 };
 
 void TestTrainingProgress::parsesLinesAsSkyPrintsThem_data()
@@ -131,6 +135,45 @@ void TestTrainingProgress::summaryReadsWell()
     progress.apply(*parseProgressLine(QStringLiteral("@@VIBEML@@ {\"event\": \"progress\", \"time\": 9, \"step\": 120, \"totalSteps\": 300, "
                                                      "\"loss\": 0.41234, \"tokensPerSecond\": 2740.5, \"etaSeconds\": 725}")));
     QCOMPARE(progress.summary(), QStringLiteral("step 120/300 · loss 0.4123 · 2,741 tok/s · ETA 12m"));
+}
+
+void TestTrainingProgress::numbersReadAsQJsonDocumentReadsThem()
+{
+    // The line reader's own number parsing (a fast path for plain decimals) must give the very
+    // double QJsonDocument gives, including where the fast path does not apply.
+    QStringList numbers = {QStringLiteral("0"), QStringLiteral("-0"), QStringLiteral("0.0"), QStringLiteral("-0.0"),
+                           QStringLiteral("2.1081"), QStringLiteral("0.0002"), QStringLiteral("1795892035.000"),
+                           QStringLiteral("0.30000000000000004"), QStringLiteral("9007199254740992"),
+                           QStringLiteral("9007199254740993"), QStringLiteral("18446744073709551615"),
+                           QStringLiteral("123456789012345678901234567890"), QStringLiteral("0.1234567890123456789012345"),
+                           QStringLiteral("1e-5"), QStringLiteral("2.5E+3"), QStringLiteral("-7.25e-300"),
+                           QStringLiteral("1.7976931348623157e308"), QStringLiteral("4.9e-324"),
+                           QStringLiteral("0.00000000000000000000001"), QStringLiteral("1.0000000000000000000000001")};
+    QRandomGenerator random(20261129);
+    for (int i = 0; i < 20000; ++i) {
+        QString number = random.bounded(4) == 0 ? QStringLiteral("-") : QString();
+        const int whole = random.bounded(1, 18);
+        number += QString::number(random.bounded(1, 10));
+        for (int d = 1; d < whole; ++d)
+            number += QString::number(random.bounded(10));
+        if (random.bounded(3) != 0) {
+            number += QLatin1Char('.');
+            const int fraction = random.bounded(1, 24);
+            for (int d = 0; d < fraction; ++d)
+                number += QString::number(random.bounded(10));
+        }
+        if (random.bounded(8) == 0)
+            number += QStringLiteral("e%1").arg(random.bounded(-30, 30));
+        numbers << number;
+    }
+    for (const QString &number : std::as_const(numbers)) {
+        const QString json = QStringLiteral("{\"event\": \"progress\", \"step\": 1, \"loss\": %1}").arg(number);
+        const std::optional<ProgressEvent> event = parseProgressLine(QString(QStringLiteral("@@VIBEML@@ ") + json));
+        QVERIFY2(event && event->loss, qPrintable(number));
+        const double expected = QJsonDocument::fromJson(json.toUtf8()).object().value(QLatin1String("loss")).toDouble();
+        QVERIFY2(*event->loss == expected,
+                 qPrintable(QStringLiteral("%1: %2 instead of %3").arg(number).arg(*event->loss, 0, 'g', 17).arg(expected, 0, 'g', 17)));
+    }
 }
 
 VIBEML_TEST_MAIN_CORE(TestTrainingProgress)
