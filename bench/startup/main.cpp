@@ -4,7 +4,12 @@
 // Each program runs offscreen with its own empty HOME and XDG folders, HF_HUB_OFFLINE=1 and
 // VIBEML_BENCH_FIRST_PAINT=1, which makes it print "vibeml-bench: first-paint" on stderr after its
 // first frame (app/FirstPaintProbe.h). Startup is the wall time from starting the process to that
-// line; idle memory is the resident set 5 s later. The two programs alternate, five runs each.
+// line (three times runs(), alternating); idle memory is the resident set 5 s after it (runs()).
+//
+// A third program, for the record: the hello window with the shared libraries vibeml loads and it
+// does not (from `ldd`) preloaded. The loader maps, relocates and initialises them as for vibeml,
+// so the difference to the plain hello window is what linking those libraries costs at start-up,
+// and the rest of vibeml's gap is its own start-up work.
 
 #include "BenchSupport.h"
 
@@ -28,7 +33,27 @@ struct Sample
     double idleBytes = -1;
 };
 
-Sample measure(const QString &program)
+// The shared libraries `program` loads, in load order, as `ldd` lists them (empty without ldd).
+QStringList sharedLibraries(const QString &program)
+{
+    QProcess ldd;
+    ldd.start(QStringLiteral("ldd"), {program});
+    if (!ldd.waitForFinished(10'000) || ldd.exitCode() != 0)
+        return {};
+    QStringList libraries;
+    for (const QByteArray &line : ldd.readAllStandardOutput().split('\n')) {
+        // "\tlibQt6Core.so.6 => /lib/x86_64-linux-gnu/libQt6Core.so.6 (0x…)"
+        const qsizetype arrow = line.indexOf("=> ");
+        const qsizetype address = line.lastIndexOf(" (");
+        if (arrow >= 0 && address > arrow)
+            libraries << QString::fromLocal8Bit(line.mid(arrow + 3, address - arrow - 3));
+    }
+    return libraries;
+}
+
+enum class Idle { Measure, Skip };
+
+Sample measure(const QString &program, Idle idle, const QString &preload = {})
 {
     QTemporaryDir root(QDir::tempPath() + QStringLiteral("/vibeml-bench-XXXXXX"));
     QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
@@ -48,6 +73,8 @@ Sample measure(const QString &program)
     environment.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("offscreen"));
     environment.insert(QStringLiteral("HF_HUB_OFFLINE"), QStringLiteral("1"));
     environment.insert(QStringLiteral("VIBEML_BENCH_FIRST_PAINT"), QStringLiteral("1"));
+    if (!preload.isEmpty())
+        environment.insert(QStringLiteral("LD_PRELOAD"), preload);
 
     QProcess process;
     process.setProcessEnvironment(environment);
@@ -67,10 +94,10 @@ Sample measure(const QString &program)
             break;
         }
     }
-    if (sample.startupMs >= 0) {
+    if (sample.startupMs >= 0 && idle == Idle::Measure) {
         QThread::msleep(kIdleMs);
         sample.idleBytes = double(residentBytes(process.processId()));
-    } else {
+    } else if (sample.startupMs < 0) {
         note(QStringLiteral("%1 never painted: %2").arg(program, QString::fromLocal8Bit(err.right(2000))));
     }
     process.terminate();
@@ -88,27 +115,51 @@ int main(int argc, char *argv[])
     QCoreApplication application(argc, argv);
     const QString vibeml = QStringLiteral(VIBEML_EXECUTABLE);
     const QString hello = QStringLiteral(HELLO_EXECUTABLE);
-    std::vector<double> helloStart, vibemlStart, helloRss, vibemlRss;
-    measure(hello); // the first start of anything loads Qt from disk; not counted
-    measure(vibeml);
-    for (int run = 0; run < runs(); ++run) {
-        const Sample floor = measure(hello);
-        const Sample app = measure(vibeml);
+    // What vibeml loads beyond the hello window's libraries, in vibeml's load order.
+    QStringList extraLibraries = sharedLibraries(vibeml);
+    const QStringList helloLibraries = sharedLibraries(hello);
+    extraLibraries.removeIf([&](const QString &library) { return helloLibraries.contains(library); });
+    const QString preload = extraLibraries.join(QLatin1Char(':'));
+
+    // Start-up: three times as many runs as the other figures (each takes a fraction of a
+    // second and the machine's noise is of the order of the differences); memory: runs() more,
+    // each waiting 5 s.
+    std::vector<double> helloStart, vibemlStart, helloRss, vibemlRss, linkedStart;
+    measure(hello, Idle::Skip); // the first start of anything loads Qt from disk; not counted
+    measure(vibeml, Idle::Skip);
+    for (int run = 0; run < 3 * runs(); ++run) {
+        const Sample floor = measure(hello, Idle::Skip);
+        const Sample linked = preload.isEmpty() ? Sample{} : measure(hello, Idle::Skip, preload);
+        const Sample app = measure(vibeml, Idle::Skip);
         helloStart.push_back(floor.startupMs);
-        helloRss.push_back(floor.idleBytes);
+        linkedStart.push_back(linked.startupMs);
         vibemlStart.push_back(app.startupMs);
+        note(QStringLiteral("  start-up run %1: hello %2 ms, hello with vibeml's libraries %3 ms, vibeml %4 ms")
+                 .arg(run + 1).arg(floor.startupMs, 0, 'f', 1).arg(linked.startupMs, 0, 'f', 1).arg(app.startupMs, 0, 'f', 1));
+    }
+    for (int run = 0; run < runs(); ++run) {
+        const Sample floor = measure(hello, Idle::Measure);
+        const Sample app = measure(vibeml, Idle::Measure);
+        helloRss.push_back(floor.idleBytes);
         vibemlRss.push_back(app.idleBytes);
-        note(QStringLiteral("  run %1: hello %2 ms %3, vibeml %4 ms %5")
-                 .arg(run + 1).arg(floor.startupMs, 0, 'f', 1).arg(megabytes(floor.idleBytes))
-                 .arg(app.startupMs, 0, 'f', 1).arg(megabytes(app.idleBytes)));
+        note(QStringLiteral("  memory run %1: hello %2, vibeml %3").arg(run + 1).arg(megabytes(floor.idleBytes), megabytes(app.idleBytes)));
     }
     const double floorMs = median(helloStart);
     const double appMs = median(vibemlStart);
     const bool painted = *std::min_element(vibemlStart.begin(), vibemlStart.end()) >= 0
-        && *std::min_element(helloStart.begin(), helloStart.end()) >= 0;
+        && *std::min_element(helloStart.begin(), helloStart.end()) >= 0
+        && *std::min_element(vibemlRss.begin(), vibemlRss.end()) >= 0 && *std::min_element(helloRss.begin(), helloRss.end()) >= 0;
     reportResult(QStringLiteral("Startup: process start to first painted main window"),
-                 QStringLiteral("%1 ms vs hello window %2 ms = %3×").arg(appMs, 0, 'f', 0).arg(floorMs, 0, 'f', 0).arg(appMs / floorMs, 0, 'f', 2),
+                 QStringLiteral("%1 ms vs hello window %2 ms = %3× (medians of %4)")
+                     .arg(appMs, 0, 'f', 0).arg(floorMs, 0, 'f', 0).arg(appMs / floorMs, 0, 'f', 2).arg(vibemlStart.size()),
                  QStringLiteral("≤ 1.5× the floor"), painted && appMs <= 1.5 * floorMs);
+    if (!preload.isEmpty()) {
+        const double linkedMs = median(linkedStart);
+        reportInfo(QStringLiteral("Startup: the hello window with vibeml's %1 other shared libraries preloaded").arg(extraLibraries.size()),
+                   QStringLiteral("%1 ms: loading those libraries costs %2 ms of vibeml's %3 ms over the floor")
+                       .arg(linkedMs, 0, 'f', 0).arg(linkedMs - floorMs, 0, 'f', 0).arg(appMs - floorMs, 0, 'f', 0),
+                   QStringLiteral("for the record: the rest is vibeml's own start-up work"));
+    }
     const double floorRss = median(helloRss);
     const double appRss = median(vibemlRss);
     reportResult(QStringLiteral("Idle memory 5 s after the first paint (resident set)"),
