@@ -36,27 +36,14 @@ QString formatCount(qint64 count)
 
 } // namespace
 
-DatasetValidator::DatasetValidator(HubClient &client, QObject *parent) : QObject(parent), m_client(client) {}
-
-template<typename T>
-HubClient::Callback<T> DatasetValidator::guarded(std::function<void(const HubResult<T> &)> handler)
+DatasetValidator::DatasetValidator(HubClient &client, QObject *parent)
+    : QObject(parent), m_client(client), m_round(client, [this] { settle(); })
 {
-    const quint64 generation = m_generation;
-    return [this, generation, handler = std::move(handler)](const HubResult<T> &result) {
-        if (generation != m_generation)
-            return;
-        handler(result);
-        --m_pending;
-        settle();
-    };
 }
 
 void DatasetValidator::validate(const DatasetRequest &request)
 {
-    for (HubClient::Handle handle : std::as_const(m_handles))
-        m_client.cancel(handle);
-    m_handles.clear();
-    ++m_generation;
+    m_round.restart();
     m_request = request;
     m_request.id = request.id.trimmed();
     m_report = DatasetReport{};
@@ -67,9 +54,8 @@ void DatasetValidator::validate(const DatasetRequest &request)
     m_viewerInfo.reset();
     m_viewerSize.reset();
     m_firstRows.reset();
-    m_pending = 1;
-    m_handles.append(m_client.datasetInfo(m_request.id, m_request.revision, this,
-                                          guarded<DatasetInfo>([this](const HubResult<DatasetInfo> &result) { onInfo(result); })));
+    m_round.track(m_client.datasetInfo(m_request.id, m_request.revision, this,
+                                       m_round.expect<DatasetInfo>([this](const HubResult<DatasetInfo> &result) { onInfo(result); })));
 }
 
 void DatasetValidator::onInfo(const HubResult<DatasetInfo> &result)
@@ -79,24 +65,17 @@ void DatasetValidator::onInfo(const HubResult<DatasetInfo> &result)
         return;
     }
     const Fetched<DatasetInfo> &fetched = result.value();
-    m_report.info = fetched.value;
-    m_report.origin = fetched.origin;
-    m_report.fetchedAt = fetched.fetchedAt;
-    m_report.canonicalId = fetched.value.id.isEmpty() ? m_request.id : fetched.value.id;
-    if (fetched.origin != AnswerOrigin::Snapshot)
-        m_report.pinnedSha = fetched.value.sha;
+    takeInfo(m_report, fetched, m_request.id);
     if (fetched.value.gated != GatedMode::NotGated && !m_client.token().isEmpty()) {
-        ++m_pending;
-        m_handles.append(m_client.authCheck(RepoKind::Dataset, m_report.canonicalId, this,
-                                            guarded<bool>([this](const HubResult<bool> &access) { m_access = access; })));
+        m_round.track(m_client.authCheck(RepoKind::Dataset, m_report.canonicalId, this,
+                                         m_round.expect<bool>([this](const HubResult<bool> &access) { m_access = access; })));
     }
     if (fetched.origin == AnswerOrigin::Snapshot || fetched.origin == AnswerOrigin::StaleCache)
         return; // the viewer is not reachable either; the card has to do
-    ++m_pending;
-    m_handles.append(m_client.viewerValidity(m_report.canonicalId, this,
-                                             guarded<ViewerValidity>([this](const HubResult<ViewerValidity> &validity) {
-                                                 onValidity(validity);
-                                             })));
+    m_round.track(m_client.viewerValidity(m_report.canonicalId, this,
+                                          m_round.expect<ViewerValidity>([this](const HubResult<ViewerValidity> &validity) {
+                                              onValidity(validity);
+                                          })));
 }
 
 void DatasetValidator::onValidity(const HubResult<ViewerValidity> &result)
@@ -108,16 +87,15 @@ void DatasetValidator::onValidity(const HubResult<ViewerValidity> &result)
     const ViewerValidity &validity = result.value().value;
     if (!validity.preview && !validity.viewer)
         return;
-    ++m_pending;
-    m_handles.append(m_client.viewerSplits(m_report.canonicalId, this,
-                                           guarded<ViewerSplits>([this](const HubResult<ViewerSplits> &splits) {
-                                               if (!splits) {
-                                                   m_viewerError = splits.error();
-                                                   return;
-                                               }
-                                               m_viewerSplits = splits.value().value;
-                                               requestViewerDetails();
-                                           })));
+    m_round.track(m_client.viewerSplits(m_report.canonicalId, this,
+                                        m_round.expect<ViewerSplits>([this](const HubResult<ViewerSplits> &splits) {
+                                            if (!splits) {
+                                                m_viewerError = splits.error();
+                                                return;
+                                            }
+                                            m_viewerSplits = splits.value().value;
+                                            requestViewerDetails();
+                                        })));
 }
 
 void DatasetValidator::requestViewerDetails()
@@ -141,33 +119,28 @@ void DatasetValidator::requestViewerDetails()
     m_report.config = config;
     m_report.split = split;
     const QString id = m_report.canonicalId;
-    m_pending += 2;
-    m_handles.append(m_client.viewerInfo(id, config, this, guarded<ViewerInfo>([this](const HubResult<ViewerInfo> &info) {
-                                             if (info)
-                                                 m_viewerInfo = info.value().value;
-                                             else
-                                                 m_viewerError = info.error();
-                                         })));
-    m_handles.append(m_client.viewerSize(id, config, this, guarded<ViewerSize>([this](const HubResult<ViewerSize> &size) {
-                                             if (size)
-                                                 m_viewerSize = size.value().value;
-                                         })));
+    m_round.track(m_client.viewerInfo(id, config, this, m_round.expect<ViewerInfo>([this](const HubResult<ViewerInfo> &info) {
+                                          if (info)
+                                              m_viewerInfo = info.value().value;
+                                          else
+                                              m_viewerError = info.error();
+                                      })));
+    m_round.track(m_client.viewerSize(id, config, this, m_round.expect<ViewerSize>([this](const HubResult<ViewerSize> &size) {
+                                          if (size)
+                                              m_viewerSize = size.value().value;
+                                      })));
     if (!split.isEmpty()) {
-        ++m_pending;
-        m_handles.append(m_client.firstRows(id, config, split, this, guarded<FirstRows>([this](const HubResult<FirstRows> &rows) {
-                                                if (rows)
-                                                    m_firstRows = rows.value().value;
-                                                else
-                                                    m_viewerError = rows.error();
-                                            })));
+        m_round.track(m_client.firstRows(id, config, split, this, m_round.expect<FirstRows>([this](const HubResult<FirstRows> &rows) {
+                                             if (rows)
+                                                 m_firstRows = rows.value().value;
+                                             else
+                                                 m_viewerError = rows.error();
+                                         })));
     }
 }
 
 void DatasetValidator::settle()
 {
-    if (m_pending > 0)
-        return;
-    m_handles.clear();
     buildChecks();
     log::hub()->info("Validated dataset {}: {}", m_report.requestedId, m_report.canLaunch() ? "ready" : "not ready");
     Q_EMIT finished(m_report);

@@ -2,6 +2,7 @@
 
 #include "hub/HubClient.h"
 #include "hub/ValidationReport.h"
+#include "hub/ValidationRound.h"
 
 #include <QObject>
 
@@ -29,7 +30,7 @@ public:
     explicit DatasetValidator(HubClient &client, QObject *parent = nullptr);
 
     void validate(const DatasetRequest &request);
-    bool isRunning() const { return m_pending > 0; }
+    bool isRunning() const { return m_round.isRunning(); }
     const DatasetReport &report() const { return m_report; }
 
 Q_SIGNALS:
@@ -42,15 +43,11 @@ private:
     void settle();
     void buildChecks();
     void chooseConfigAndSplit();
-    template<typename T>
-    HubClient::Callback<T> guarded(std::function<void(const HubResult<T> &)> handler);
 
     HubClient &m_client;
+    ValidationRound m_round;
     DatasetRequest m_request;
     DatasetReport m_report;
-    quint64 m_generation = 0;
-    int m_pending = 0;
-    QList<HubClient::Handle> m_handles;
     std::optional<HubResult<bool>> m_access;
     std::optional<HubError> m_viewerError;
     std::optional<ViewerSplits> m_viewerSplits;

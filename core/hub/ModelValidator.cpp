@@ -58,36 +58,22 @@ std::optional<qint64> downloadSize(const QList<TreeEntry> &tree)
     return any ? std::optional<qint64>(total) : std::nullopt;
 }
 
-ModelValidator::ModelValidator(HubClient &client, QObject *parent) : QObject(parent), m_client(client) {}
-
-template<typename T>
-HubClient::Callback<T> ModelValidator::guarded(std::function<void(const HubResult<T> &)> handler)
+ModelValidator::ModelValidator(HubClient &client, QObject *parent)
+    : QObject(parent), m_client(client), m_round(client, [this] { settle(); })
 {
-    const quint64 generation = m_generation;
-    return [this, generation, handler = std::move(handler)](const HubResult<T> &result) {
-        if (generation != m_generation)
-            return;
-        handler(result);
-        --m_pending;
-        settle();
-    };
 }
 
 void ModelValidator::validate(const QString &id, const QString &revision)
 {
-    for (HubClient::Handle handle : std::as_const(m_handles))
-        m_client.cancel(handle);
-    m_handles.clear();
-    ++m_generation;
+    m_round.restart();
     m_report = ModelReport{};
     m_report.requestedId = id.trimmed();
     m_report.requestedRevision = revision.trimmed();
     m_access.reset();
     m_whoami.reset();
     m_tree.reset();
-    m_pending = 1;
-    m_handles.append(m_client.modelInfo(m_report.requestedId, m_report.requestedRevision, this,
-                                        guarded<ModelInfo>([this](const HubResult<ModelInfo> &result) { onInfo(result); })));
+    m_round.track(m_client.modelInfo(m_report.requestedId, m_report.requestedRevision, this,
+                                     m_round.expect<ModelInfo>([this](const HubResult<ModelInfo> &result) { onInfo(result); })));
 }
 
 void ModelValidator::onInfo(const HubResult<ModelInfo> &result)
@@ -97,46 +83,35 @@ void ModelValidator::onInfo(const HubResult<ModelInfo> &result)
         return;
     }
     const Fetched<ModelInfo> &fetched = result.value();
-    m_report.info = fetched.value;
-    m_report.origin = fetched.origin;
-    m_report.fetchedAt = fetched.fetchedAt;
-    m_report.canonicalId = fetched.value.id.isEmpty() ? m_report.requestedId : fetched.value.id;
-    if (fetched.origin != AnswerOrigin::Snapshot)
-        m_report.pinnedSha = fetched.value.sha;
+    takeInfo(m_report, fetched, m_report.requestedId);
     const QString revision = m_report.pinnedSha.isEmpty() ? QStringLiteral("main") : m_report.pinnedSha;
     const QString id = m_report.canonicalId;
     const bool gated = fetched.value.gated != GatedMode::NotGated;
 
     if (gated && !m_client.token().isEmpty()) {
-        m_pending += 2;
-        m_handles.append(m_client.authCheck(RepoKind::Model, id, this,
-                                            guarded<bool>([this](const HubResult<bool> &access) { m_access = access; })));
-        m_handles.append(m_client.whoami(this, guarded<WhoAmI>([this](const HubResult<WhoAmI> &who) {
-                                             if (who)
-                                                 m_whoami = who.value().value;
-                                         })));
+        m_round.track(m_client.authCheck(RepoKind::Model, id, this,
+                                         m_round.expect<bool>([this](const HubResult<bool> &access) { m_access = access; })));
+        m_round.track(m_client.whoami(this, m_round.expect<WhoAmI>([this](const HubResult<WhoAmI> &who) {
+                                          if (who)
+                                              m_whoami = who.value().value;
+                                      })));
     }
     // config.json is gated like the weights; without access it would only fail.
     if (!gated || !m_client.token().isEmpty()) {
-        ++m_pending;
-        m_handles.append(m_client.modelConfig(id, revision, this, guarded<ModelConfig>([this](const HubResult<ModelConfig> &config) {
-                                                  if (config)
-                                                      m_report.config = config.value().value;
-                                              })));
+        m_round.track(m_client.modelConfig(id, revision, this, m_round.expect<ModelConfig>([this](const HubResult<ModelConfig> &config) {
+                                               if (config)
+                                                   m_report.config = config.value().value;
+                                           })));
     }
-    ++m_pending;
-    m_handles.append(m_client.tree(RepoKind::Model, id, revision, QString(), true, this,
-                                   guarded<QList<TreeEntry>>([this](const HubResult<QList<TreeEntry>> &tree) {
-                                       if (tree)
-                                           m_tree = tree.value().value;
-                                   })));
+    m_round.track(m_client.tree(RepoKind::Model, id, revision, QString(), true, this,
+                                m_round.expect<QList<TreeEntry>>([this](const HubResult<QList<TreeEntry>> &tree) {
+                                    if (tree)
+                                        m_tree = tree.value().value;
+                                })));
 }
 
 void ModelValidator::settle()
 {
-    if (m_pending > 0)
-        return;
-    m_handles.clear();
     buildChecks();
     log::hub()->info("Validated model {}: {}", m_report.requestedId, m_report.canLaunch() ? "ready" : "not ready");
     Q_EMIT finished(m_report);

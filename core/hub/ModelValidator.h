@@ -2,6 +2,7 @@
 
 #include "hub/HubClient.h"
 #include "hub/ValidationReport.h"
+#include "hub/ValidationRound.h"
 
 #include <QObject>
 
@@ -21,7 +22,7 @@ public:
 
     // Starts over; a validation still running is abandoned (its answers are ignored).
     void validate(const QString &id, const QString &revision = QString());
-    bool isRunning() const { return m_pending > 0; }
+    bool isRunning() const { return m_round.isRunning(); }
     const ModelReport &report() const { return m_report; }
 
 Q_SIGNALS:
@@ -33,14 +34,10 @@ private:
     void buildChecks();
     void addAccessCheck();
     void addSizeCheck();
-    template<typename T>
-    HubClient::Callback<T> guarded(std::function<void(const HubResult<T> &)> handler);
 
     HubClient &m_client;
+    ValidationRound m_round;
     ModelReport m_report;
-    quint64 m_generation = 0;
-    int m_pending = 0;
-    QList<HubClient::Handle> m_handles;
     std::optional<HubResult<bool>> m_access;
     std::optional<WhoAmI> m_whoami;
     std::optional<QList<TreeEntry>> m_tree;

@@ -1,6 +1,7 @@
 #include "plan/CostChart.h"
 
 #include "plan/PlanStyle.h"
+#include "widgets/AxisScale.h"
 
 #include <QBarCategoryAxis>
 #include <QBoxPlotSeries>
@@ -30,18 +31,6 @@ constexpr double kBudgetOnChartFactor = 3.0;
 qsizetype pointKey(const QPointF &point)
 {
     return static_cast<qsizetype>(qHash(qMakePair(qRound64(point.x() * 1000), qRound64(point.y() * 100))));
-}
-
-double niceCeiling(double value)
-{
-    if (value <= 0)
-        return 1;
-    const double magnitude = std::pow(10.0, std::floor(std::log10(value)));
-    for (double step : {1.0, 2.0, 2.5, 5.0, 10.0}) {
-        if (step * magnitude >= value)
-            return step * magnitude;
-    }
-    return 10 * magnitude;
 }
 
 QString offerText(const cost::OfferEstimate &offer)

@@ -18,27 +18,13 @@
 #include <QVBoxLayout>
 
 namespace vibeml {
-namespace {
-
-QLabel *cardLabel(QWidget *parent, const QString &accessibleName)
-{
-    auto *label = new QLabel(parent);
-    label->setWordWrap(true);
-    label->setTextFormat(Qt::RichText);
-    label->setTextInteractionFlags(Qt::TextBrowserInteraction | Qt::TextSelectableByKeyboard);
-    label->setOpenExternalLinks(true);
-    label->setAccessibleName(accessibleName);
-    return label;
-}
-
-} // namespace
 
 DatasetPicker::DatasetPicker(hub::HubClient &client, Settings *settings, const hub::OfflineSnapshot *snapshot, QWidget *parent)
     : QWidget(parent), m_validator(client),
       m_search(new HubSearchBox(client, hub::RepoKind::Dataset, settings, snapshot, this)),
-      m_card(new QGroupBox(tr("Chosen dataset"), this)), m_title(cardLabel(m_card, tr("Dataset"))),
-      m_facts(cardLabel(m_card, tr("Dataset facts"))), m_config(new QComboBox(m_card)), m_split(new QComboBox(m_card)),
-      m_mapping(new ColumnMappingEditor(m_card)), m_checks(cardLabel(m_card, tr("Dataset checks"))),
+      m_card(new QGroupBox(tr("Chosen dataset"), this)), m_title(planstyle::cardLabel(m_card, tr("Dataset"))),
+      m_facts(planstyle::cardLabel(m_card, tr("Dataset facts"))), m_config(new QComboBox(m_card)), m_split(new QComboBox(m_card)),
+      m_mapping(new ColumnMappingEditor(m_card)), m_checks(planstyle::cardLabel(m_card, tr("Dataset checks"))),
       m_preview(new RowsPreviewModel(this)), m_previewView(new QTableView(this))
 {
     setAccessibleName(tr("Choose a dataset"));
@@ -163,11 +149,7 @@ void DatasetPicker::showReport()
         return;
     const hub::DatasetReport &r = *m_report;
     const QPalette &pal = palette();
-    const QString id = r.canonicalId.isEmpty() ? r.requestedId : r.canonicalId;
-    const QString revision = r.pinnedSha.isEmpty()
-                                 ? planstyle::toned(tr("not pinned (offline snapshot)"), planstyle::Tone::Caution, pal)
-                                 : tr("commit %1").arg(r.pinnedSha.left(12).toHtmlEscaped());
-    m_title->setText(QStringLiteral("<b>%1</b> · %2").arg(id.toHtmlEscaped(), revision));
+    planstyle::showCardTitle(m_title, r.canonicalId.isEmpty() ? r.requestedId : r.canonicalId, r.pinnedSha, pal);
 
     const QLocale locale;
     QStringList facts;
@@ -182,15 +164,11 @@ void DatasetPicker::showReport()
     facts << (r.viewerAvailable ? tr("dataset viewer") : tr("dataset card only"));
     if (r.info)
         facts << hub::describeOrigin(r.origin, r.fetchedAt);
-    QStringList escaped;
-    for (const QString &fact : std::as_const(facts))
-        escaped << fact.toHtmlEscaped();
-    m_facts->setText(escaped.join(QStringLiteral(" · ")));
-    m_facts->setAccessibleDescription(facts.join(QStringLiteral(", ")));
+    planstyle::showFacts(m_facts, facts);
 
     fillConfigAndSplit();
     m_mapping->setMapping(r.columns, r.format.mapping);
-    m_checks->setText(planstyle::checksHtml(r.checks, pal));
+    planstyle::showChecks(m_checks, r.checks, pal);
     m_preview->setRows(r.columns, r.previewRows);
     m_card->setEnabled(r.info.has_value());
 }

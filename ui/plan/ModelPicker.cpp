@@ -13,18 +13,6 @@
 namespace vibeml {
 namespace {
 
-QLabel *cardLabel(QWidget *parent, const QString &accessibleName)
-{
-    auto *label = new QLabel(parent);
-    label->setWordWrap(true);
-    label->setTextFormat(Qt::RichText);
-    label->setTextInteractionFlags(Qt::TextBrowserInteraction | Qt::TextSelectableByKeyboard);
-    label->setOpenExternalLinks(true);
-    label->setAccessibleName(accessibleName);
-    label->setAlignment(Qt::AlignLeft | Qt::AlignTop);
-    return label;
-}
-
 QString parameterBasis(hub::ParameterCount::Basis basis)
 {
     switch (basis) {
@@ -44,8 +32,8 @@ QString parameterBasis(hub::ParameterCount::Basis basis)
 
 ModelPicker::ModelPicker(hub::HubClient &client, Settings *settings, const hub::OfflineSnapshot *snapshot, QWidget *parent)
     : QWidget(parent), m_validator(client), m_search(new HubSearchBox(client, hub::RepoKind::Model, settings, snapshot, this)),
-      m_card(new QGroupBox(tr("Chosen model"), this)), m_title(cardLabel(m_card, tr("Model"))),
-      m_facts(cardLabel(m_card, tr("Model facts"))), m_checks(cardLabel(m_card, tr("Model checks")))
+      m_card(new QGroupBox(tr("Chosen model"), this)), m_title(planstyle::cardLabel(m_card, tr("Model"))),
+      m_facts(planstyle::cardLabel(m_card, tr("Model facts"))), m_checks(planstyle::cardLabel(m_card, tr("Model checks")))
 {
     setAccessibleName(tr("Choose a model"));
     m_title->setText(tr("No model chosen yet. Search for one, or type its id and press Enter."));
@@ -88,12 +76,7 @@ void ModelPicker::showReport()
         return;
     const hub::ModelReport &r = *m_report;
     const QPalette &pal = palette();
-    const QString id = r.canonicalId.isEmpty() ? r.requestedId : r.canonicalId;
-    const QString revision = r.pinnedSha.isEmpty()
-                                 ? planstyle::toned(tr("not pinned (offline snapshot)"), planstyle::Tone::Caution, pal)
-                                 : tr("commit %1").arg(r.pinnedSha.left(12).toHtmlEscaped());
-    m_title->setText(QStringLiteral("<b>%1</b> · %2").arg(id.toHtmlEscaped(), revision));
-    m_title->setAccessibleDescription(m_title->text());
+    planstyle::showCardTitle(m_title, r.canonicalId.isEmpty() ? r.requestedId : r.canonicalId, r.pinnedSha, pal);
 
     QStringList facts;
     if (r.parameters.count > 0)
@@ -109,16 +92,8 @@ void ModelPicker::showReport()
         facts << tr("licence %1").arg(r.info->licenses.join(QStringLiteral(", ")));
     if (r.info)
         facts << hub::describeOrigin(r.origin, r.fetchedAt);
-    QStringList escaped;
-    for (const QString &fact : std::as_const(facts))
-        escaped << fact.toHtmlEscaped();
-    m_facts->setText(escaped.join(QStringLiteral(" · ")));
-    m_facts->setAccessibleDescription(facts.join(QStringLiteral(", ")));
-    m_checks->setText(planstyle::checksHtml(r.checks, pal));
-    QStringList plain;
-    for (const hub::CheckLine &line : r.checks)
-        plain << QStringLiteral("%1 %2: %3").arg(hub::verdictName(line.verdict), line.title, line.text);
-    m_checks->setAccessibleDescription(plain.join(QLatin1Char('\n')));
+    planstyle::showFacts(m_facts, facts);
+    planstyle::showChecks(m_checks, r.checks, pal);
 }
 
 void ModelPicker::changeEvent(QEvent *event)

@@ -1,7 +1,7 @@
 #include "plan/PlanStyle.h"
 
-#include <QLabel>
 #include <QCoreApplication>
+#include <QLabel>
 #include <QPalette>
 #include <QSplitter>
 
@@ -82,6 +82,45 @@ QLabel *heading(const QString &text, QWidget *parent)
     label->setFont(font);
     label->setAccessibleName(text);
     return label;
+}
+
+QLabel *cardLabel(QWidget *parent, const QString &accessibleName)
+{
+    auto *label = new QLabel(parent);
+    label->setWordWrap(true);
+    label->setTextFormat(Qt::RichText);
+    label->setTextInteractionFlags(Qt::TextBrowserInteraction | Qt::TextSelectableByKeyboard);
+    label->setOpenExternalLinks(true);
+    label->setAccessibleName(accessibleName);
+    label->setAlignment(Qt::AlignLeft | Qt::AlignTop);
+    return label;
+}
+
+void showCardTitle(QLabel *label, const QString &id, const QString &pinnedSha, const QPalette &palette)
+{
+    const QString revision = pinnedSha.isEmpty()
+                                 ? toned(QCoreApplication::translate("PlanStyle", "not pinned (offline snapshot)"), Tone::Caution, palette)
+                                 : QCoreApplication::translate("PlanStyle", "commit %1").arg(pinnedSha.left(12).toHtmlEscaped());
+    label->setText(QStringLiteral("<b>%1</b> · %2").arg(id.toHtmlEscaped(), revision));
+    label->setAccessibleDescription(label->text());
+}
+
+void showFacts(QLabel *label, const QStringList &facts)
+{
+    QStringList escaped;
+    for (const QString &fact : facts)
+        escaped << fact.toHtmlEscaped();
+    label->setText(escaped.join(QStringLiteral(" · ")));
+    label->setAccessibleDescription(facts.join(QStringLiteral(", ")));
+}
+
+void showChecks(QLabel *label, const QList<hub::CheckLine> &checks, const QPalette &palette)
+{
+    label->setText(checksHtml(checks, palette));
+    QStringList plain;
+    for (const hub::CheckLine &line : checks)
+        plain << QStringLiteral("%1 %2: %3").arg(hub::verdictName(line.verdict), line.title, line.text);
+    label->setAccessibleDescription(plain.join(QLatin1Char('\n')));
 }
 
 QSplitter *searchBesideCard(QWidget *search, QWidget *card, QWidget *parent)

@@ -5,6 +5,7 @@
 #include <QColor>
 #include <QList>
 #include <QString>
+#include <QStringList>
 
 class QLabel;
 class QSplitter;
@@ -34,6 +35,17 @@ void showMessage(QLabel *label, const QString &text, Tone tone);
 
 // A bold section heading sized from the widget's font (HiDPI-safe, no pixel sizes).
 QLabel *heading(const QString &text, QWidget *parent);
+
+// A line of a picker's card: rich text (links open in the browser), word-wrapped, selectable,
+// top-left aligned, named for screen readers.
+QLabel *cardLabel(QWidget *parent, const QString &accessibleName);
+// A card's title: the repository's id in bold and the commit it is pinned to (or, for an answer
+// from the offline snapshot, that it is not pinned).
+void showCardTitle(QLabel *label, const QString &id, const QString &pinnedSha, const QPalette &palette);
+// A card's facts, "a · b · c" (escaped), read out as "a, b, c".
+void showFacts(QLabel *label, const QStringList &facts);
+// A card's check list (checksHtml), read out one plain line per check.
+void showChecks(QLabel *label, const QList<hub::CheckLine> &checks, const QPalette &palette);
 
 // A picker's search (left, wider) beside the card that describes what was picked.
 QSplitter *searchBesideCard(QWidget *search, QWidget *card, QWidget *parent);
