@@ -1,5 +1,7 @@
 #include "joblog/LossChart.h"
 
+#include "widgets/AxisScale.h"
+
 #include <QChart>
 #include <QChartView>
 #include <QEvent>
@@ -13,24 +15,6 @@
 #include <cmath>
 
 namespace vibeml {
-namespace {
-
-// A round number at or above value (1, 2, 2.5, 5 × a power of ten), so the axis keeps still
-// while the curve grows into it.
-double niceCeiling(double value)
-{
-    if (value <= 0)
-        return 1;
-    const double magnitude = std::pow(10.0, std::floor(std::log10(value)));
-    for (double step : {1.0, 2.0, 2.5, 5.0, 10.0}) {
-        if (step * magnitude >= value)
-            return step * magnitude;
-    }
-    return 10 * magnitude;
-}
-
-} // namespace
-
 LossChart::LossChart(QWidget *parent)
     : QWidget(parent), m_chart(new QChart), m_view(new QChartView(m_chart, this)), m_placeholder(new QLabel(this)),
       m_stack(new QStackedLayout(this)), m_loss(new QLineSeries(m_chart)), m_learningRate(new QLineSeries(m_chart)),
