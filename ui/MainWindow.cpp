@@ -4,6 +4,8 @@
 #include "jobs/JobService.h"
 #include "dialogs/PreferencesDialog.h"
 #include "jobs/JobLaunchController.h"
+#include "log/LogBus.h"
+#include "models/LogEntryModel.h"
 #include "pages/JobsPage.h"
 #include "pages/LogPage.h"
 #include "pages/PlanPage.h"
@@ -28,14 +30,18 @@
 #include <QVBoxLayout>
 
 namespace vibeml {
+namespace {
+
+constexpr int kLogEntries = 5000; // the application log's entries kept for the Log page
+
+} // namespace
 
 MainWindow::MainWindow(const Services &services, QWidget *parent)
     : QMainWindow(parent), m_services(services), m_tabs(new QTabWidget(this)), m_banner(new MessageBanner(this)),
       m_planPage(new PlanPage({services.settings, services.hub, services.hubSnapshot, services.catalog,
                                services.monthSpentUsd, services.skyEnvironment},
                               this)),
-      m_jobsTab(new QWidget(this)),
-      m_logPage(new LogPage(services.logBus, services.logDirectory, this))
+      m_jobsTab(new QWidget(this)), m_logEntries(new LogEntryModel(kLogEntries, this)), m_logTab(new QWidget(this))
 {
     setWindowTitle(QLatin1String(kDisplayName));
     m_jobsTab->setAccessibleName(tr("Jobs"));
@@ -46,7 +52,16 @@ MainWindow::MainWindow(const Services &services, QWidget *parent)
     m_tabs->setAccessibleName(tr("Pages"));
     m_tabs->addTab(m_planPage, tr("&Plan a run"));
     m_tabs->addTab(m_jobsTab, tr("&Jobs"));
-    m_tabs->addTab(m_logPage, tr("&Log"));
+    m_tabs->addTab(m_logTab, tr("&Log"));
+    m_logTab->setAccessibleName(tr("Application log"));
+    if (services.logBus) {
+        connect(services.logBus, &LogBus::entryLogged, this, [this](const LogEntry &entry) {
+            if (m_logPage)
+                m_logPage->appendFollowing(entry);
+            else
+                m_logEntries->append(entry);
+        });
+    }
 
     auto *central = new QWidget(this);
     auto *layout = new QVBoxLayout(central);
@@ -70,18 +85,38 @@ MainWindow::MainWindow(const Services &services, QWidget *parent)
         m_banner->showMessage(message, MessageBanner::Severity::Error);
     });
     connect(this, &MainWindow::jobServiceReady, m_launcher, &JobLaunchController::setService);
-    // Opening the Jobs tab before the first paint builds its page at once.
+    // Opening the Jobs or Log tab before the first paint builds its page at once.
     connect(m_tabs, &QTabWidget::currentChanged, this, [this](int index) {
         if (index == static_cast<int>(Page::Jobs))
             buildJobsPage();
+        if (index == static_cast<int>(Page::Log))
+            buildLogPage();
     });
     restoreWindowState();
     // The hidden pages, the journal and the monitor wait until the window has painted.
     runAfterFirstPaint(this, [this] {
         m_planPage->finishBuilding();
         buildJobsPage();
+        buildLogPage();
         attachJobService();
     });
+}
+
+LogPage *MainWindow::logPage()
+{
+    buildLogPage();
+    return m_logPage;
+}
+
+void MainWindow::buildLogPage()
+{
+    if (m_logPage)
+        return;
+    m_logPage = new LogPage(m_logEntries, m_services.logDirectory, m_logTab);
+    auto *layout = new QVBoxLayout(m_logTab);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(m_logPage);
+    m_logTab->setFocusProxy(m_logPage);
 }
 
 JobsPage *MainWindow::jobsPage()

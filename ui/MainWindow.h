@@ -14,6 +14,7 @@ class CloseGuard;
 class JobLaunchController;
 class JobsPage;
 class LogBus;
+class LogEntryModel;
 class LogPage;
 class MessageBanner;
 class PlanPage;
@@ -74,7 +75,7 @@ public:
     PlanPage *planPage() const { return m_planPage; }
     JobsPage *jobsPage(); // built after the first paint, or now when asked for first
     JobLaunchController *launchController() const { return m_launcher; }
-    LogPage *logPage() const { return m_logPage; }
+    LogPage *logPage(); // built after the first paint, or now when asked for first
     PreferencesDialog *preferencesDialog() const;
     StatusIndicators *statusIndicators() const { return m_statusIndicators; }
     TrayController *tray() const { return m_tray; }
@@ -95,6 +96,7 @@ private:
     void saveWindowState();
     void attachJobService();
     void buildJobsPage();
+    void buildLogPage();
     // A confirmed plan (the Plan page, or a relaunch from the Jobs page) goes to the launcher.
     void launchPlan(const sky::LaunchPlan &plan);
     void createShell();
@@ -106,7 +108,9 @@ private:
     PlanPage *m_planPage;
     QWidget *m_jobsTab;            // holds the Jobs page once it is built
     JobsPage *m_jobsPage = nullptr;
-    LogPage *m_logPage;
+    LogEntryModel *m_logEntries;   // the application log, kept from the start
+    QWidget *m_logTab;             // holds the Log page once it is built
+    LogPage *m_logPage = nullptr;
     QPointer<PreferencesDialog> m_preferences;
     jobs::JobService *m_jobService = nullptr;
     JobLaunchController *m_launcher = nullptr;

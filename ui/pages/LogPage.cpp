@@ -1,6 +1,5 @@
 #include "pages/LogPage.h"
 
-#include "log/LogBus.h"
 #include "models/LogEntryModel.h"
 #include "models/LogFilterModel.h"
 
@@ -18,8 +17,8 @@
 
 namespace vibeml {
 
-LogPage::LogPage(LogBus *bus, QString logDirectory, QWidget *parent)
-    : QWidget(parent), m_model(new LogEntryModel(5000, this)), m_filter(new LogFilterModel(this)),
+LogPage::LogPage(LogEntryModel *entries, QString logDirectory, QWidget *parent)
+    : QWidget(parent), m_model(entries), m_filter(new LogFilterModel(this)),
       m_view(new QTableView(this)), m_levelBox(new QComboBox(this)), m_searchEdit(new QLineEdit(this)),
       m_logDirectory(std::move(logDirectory))
 {
@@ -70,8 +69,7 @@ LogPage::LogPage(LogBus *bus, QString logDirectory, QWidget *parent)
     layout->addLayout(toolbar);
     layout->addWidget(m_view, 1);
 
-    if (bus)
-        connect(bus, &LogBus::entryLogged, this, &LogPage::appendFollowing);
+    m_view->scrollToBottom();
 }
 
 void LogPage::appendFollowing(const LogEntry &entry)

@@ -8,26 +8,27 @@ class QTableView;
 
 namespace vibeml {
 
-class LogBus;
 class LogEntryModel;
 class LogFilterModel;
 struct LogEntry;
 
 // The application's log, live: filter by level and text, follow the newest entry, open the
-// folder with the full rotating log files.
+// folder with the full rotating log files. The entries are kept by the window from the start
+// (`entries`, not owned), so the page can be built when it is first needed.
 class LogPage : public QWidget
 {
     Q_OBJECT
 
 public:
-    LogPage(LogBus *bus, QString logDirectory, QWidget *parent = nullptr);
+    LogPage(LogEntryModel *entries, QString logDirectory, QWidget *parent = nullptr);
 
     LogEntryModel *model() const { return m_model; }
     LogFilterModel *filterModel() const { return m_filter; }
 
-private:
+    // Adds `entry` to the entries, keeping the newest in view when it was.
     void appendFollowing(const LogEntry &entry);
 
+private:
     LogEntryModel *m_model;
     LogFilterModel *m_filter;
     QTableView *m_view;
