@@ -34,6 +34,15 @@ namespace {
 
 constexpr int kLogEntries = 5000; // the application log's entries kept for the Log page
 
+// A page built after the window: it fills the tab's placeholder, which hands it the focus.
+void fillTab(QWidget *tab, QWidget *page)
+{
+    auto *layout = new QVBoxLayout(tab);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(page);
+    tab->setFocusProxy(page);
+}
+
 } // namespace
 
 MainWindow::MainWindow(const Services &services, QWidget *parent)
@@ -113,10 +122,7 @@ void MainWindow::buildLogPage()
     if (m_logPage)
         return;
     m_logPage = new LogPage(m_logEntries, m_services.logDirectory, m_logTab);
-    auto *layout = new QVBoxLayout(m_logTab);
-    layout->setContentsMargins(0, 0, 0, 0);
-    layout->addWidget(m_logPage);
-    m_logTab->setFocusProxy(m_logPage);
+    fillTab(m_logTab, m_logPage);
 }
 
 JobsPage *MainWindow::jobsPage()
@@ -130,10 +136,7 @@ void MainWindow::buildJobsPage()
     if (m_jobsPage)
         return;
     m_jobsPage = new JobsPage(m_services.settings, m_jobsTab);
-    auto *layout = new QVBoxLayout(m_jobsTab);
-    layout->setContentsMargins(0, 0, 0, 0);
-    layout->addWidget(m_jobsPage);
-    m_jobsTab->setFocusProxy(m_jobsPage);
+    fillTab(m_jobsTab, m_jobsPage);
     connect(m_jobsPage, &JobsPage::relaunchRequested, this, &MainWindow::launchPlan);
     connect(m_jobsPage, &JobsPage::statusMessage, this, [this](const QString &message) { statusBar()->showMessage(message, 10000); });
     connect(this, &MainWindow::jobServiceReady, m_jobsPage, &JobsPage::setService);
