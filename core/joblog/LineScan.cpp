@@ -73,6 +73,24 @@ inline quint32 candidates16(__m128i bytes, __m128i next)
     const __m128i atAt = _mm_and_si128(_mm_cmpeq_epi8(bytes, _mm_set1_epi8('@')), _mm_cmpeq_epi8(next, _mm_set1_epi8('@')));
     return static_cast<quint32>(_mm_movemask_epi8(_mm_or_si128(_mm_and_si128(eOrT, r), atAt)));
 }
+
+// One step of every scan: the bytes at `at`, the same one byte further (for the two-byte pattern
+// starts) and which of them are ≥ 0x80. Needs 17 readable bytes.
+struct Step16
+{
+    __m128i bytes;
+    __m128i next;
+    quint32 high;
+};
+
+inline Step16 load16(const char *at)
+{
+    Step16 step;
+    std::memcpy(&step.bytes, at, sizeof step.bytes);
+    std::memcpy(&step.next, at + 1, sizeof step.next);
+    step.high = static_cast<quint32>(_mm_movemask_epi8(step.bytes));
+    return step;
+}
 #endif
 
 #if defined(__x86_64__) && defined(__GNUC__)
@@ -91,6 +109,21 @@ __attribute__((target("avx2"), always_inline)) inline quint32 candidates32(__m25
     return static_cast<quint32>(_mm256_movemask_epi8(_mm256_or_si256(_mm256_and_si256(eOrT, r), atAt)));
 }
 
+// As load16, 32 bytes (33 readable).
+struct Step32
+{
+    __m256i bytes;
+    __m256i next;
+    quint32 high;
+};
+
+__attribute__((target("avx2"), always_inline)) inline Step32 load32(const char *at)
+{
+    const __m256i bytes = _mm256_loadu_si256(reinterpret_cast<const __m256i *>(at));
+    return {bytes, _mm256_loadu_si256(reinterpret_cast<const __m256i *>(at + 1)),
+            static_cast<quint32>(_mm256_movemask_epi8(bytes))};
+}
+
 // The same as the SSE2 loop below, 32 bytes a step, for processors with AVX2 (picked at run time;
 // the build targets plain x86-64). Returns where it stopped; the caller finishes the rest.
 __attribute__((target("avx2"))) const char *scanAvx2(const char *at, const char *const end, LineScan &scan)
@@ -98,9 +131,7 @@ __attribute__((target("avx2"))) const char *scanAvx2(const char *at, const char 
     quint32 nonAscii = 0;
     quint32 controls = 0;
     for (; end - at >= 33; at += 32) {
-        const __m256i bytes = _mm256_loadu_si256(reinterpret_cast<const __m256i *>(at));
-        const __m256i next = _mm256_loadu_si256(reinterpret_cast<const __m256i *>(at + 1));
-        const auto high = static_cast<quint32>(_mm256_movemask_epi8(bytes));
+        const auto [bytes, next, high] = load32(at);
         nonAscii |= high;
         controls |= controls32(bytes, high);
         for (quint32 candidates = candidates32(bytes, next); candidates; candidates &= candidates - 1)
@@ -209,9 +240,7 @@ __attribute__((target("avx2"))) const char *scanLinesAvx2(const char *at, const 
     LineCollector collector = shared;
     const __m256i newline = _mm256_set1_epi8('\n');
     for (; end - at >= 33; at += 32) {
-        const __m256i bytes = _mm256_loadu_si256(reinterpret_cast<const __m256i *>(at));
-        const __m256i next = _mm256_loadu_si256(reinterpret_cast<const __m256i *>(at + 1));
-        const auto high = static_cast<quint32>(_mm256_movemask_epi8(bytes));
+        const auto [bytes, next, high] = load32(at);
         const auto newlines = static_cast<quint32>(_mm256_movemask_epi8(_mm256_cmpeq_epi8(bytes, newline)));
         collector.block(at, newlines, controls32(bytes, high) & ~newlines, high, candidates32(bytes, next));
     }
@@ -233,11 +262,7 @@ qsizetype scanLines(QByteArrayView input, std::vector<ScannedLine> &lines)
 #endif
 #if defined(__SSE2__)
     for (; end - at >= 17; at += 16) {
-        __m128i bytes;
-        __m128i next;
-        std::memcpy(&bytes, at, sizeof bytes);
-        std::memcpy(&next, at + 1, sizeof next);
-        const auto high = static_cast<quint32>(_mm_movemask_epi8(bytes));
+        const auto [bytes, next, high] = load16(at);
         const auto newlines = static_cast<quint32>(_mm_movemask_epi8(_mm_cmpeq_epi8(bytes, _mm_set1_epi8('\n'))));
         collector.block(at, newlines, controls16(bytes, high) & ~newlines, high, candidates16(bytes, next));
     }
@@ -260,11 +285,7 @@ LineScan scanLine(QByteArrayView line)
     quint32 nonAscii = 0;
     quint32 controls = 0;
     for (; end - at >= 17; at += 16) {
-        __m128i bytes;
-        __m128i next;
-        std::memcpy(&bytes, at, sizeof bytes);
-        std::memcpy(&next, at + 1, sizeof next);
-        const auto high = static_cast<quint32>(_mm_movemask_epi8(bytes));
+        const auto [bytes, next, high] = load16(at);
         nonAscii |= high;
         controls |= controls16(bytes, high);
         for (quint32 candidates = candidates16(bytes, next); candidates; candidates &= candidates - 1)
