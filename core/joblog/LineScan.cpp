@@ -48,7 +48,8 @@ void scanBytes(const char *at, const char *end, LineScan &scan, const char *line
     for (; at < end; ++at) {
         const auto byte = static_cast<uchar>(*at);
         scan.hasNonAscii = scan.hasNonAscii || byte >= 0x80;
-        scan.hasControls = scan.hasControls || byte < 0x20 || byte == 0x7f;
+        scan.hasCarriageReturn = scan.hasCarriageReturn || byte == '\r';
+        scan.hasOtherControls = scan.hasOtherControls || ((byte < 0x20 || byte == 0x7f) && byte != '\r');
         if (byte == 'E' || byte == 'T' || byte == '@')
             checkCandidate(at, lineEnd, scan);
     }
@@ -81,6 +82,7 @@ struct Step16
     __m128i bytes;
     __m128i next;
     quint32 high;
+    quint32 carriage; // '\r'
 };
 
 inline Step16 load16(const char *at)
@@ -89,7 +91,47 @@ inline Step16 load16(const char *at)
     std::memcpy(&step.bytes, at, sizeof step.bytes);
     std::memcpy(&step.next, at + 1, sizeof step.next);
     step.high = static_cast<quint32>(_mm_movemask_epi8(step.bytes));
+    step.carriage = static_cast<quint32>(_mm_movemask_epi8(_mm_cmpeq_epi8(step.bytes, _mm_set1_epi8('\r'))));
     return step;
+}
+
+// What a single-line scan gathers step by step (bit masks ORed together).
+struct LineBits
+{
+    quint32 nonAscii = 0;
+    quint32 carriage = 0;
+    quint32 otherControls = 0;
+
+    void addTo(LineScan &scan) const
+    {
+        scan.hasNonAscii = scan.hasNonAscii || nonAscii != 0;
+        scan.hasCarriageReturn = scan.hasCarriageReturn || carriage != 0;
+        scan.hasOtherControls = scan.hasOtherControls || otherControls != 0;
+    }
+};
+
+inline void scanStep16(const char *at, const char *end, LineBits &bits, LineScan &scan)
+{
+    const auto [bytes, next, high, carriage] = load16(at);
+    bits.nonAscii |= high;
+    bits.carriage |= carriage;
+    bits.otherControls |= controls16(bytes, high) & ~carriage;
+    for (quint32 candidates = candidates16(bytes, next); candidates; candidates &= candidates - 1)
+        checkCandidate(at + __builtin_ctz(candidates), end, scan);
+}
+
+// A whole line of at least 17 bytes, 16 a step: the last step overlaps the one before it rather
+// than leaving up to 16 bytes to a byte loop (a pattern seen twice counts once). The step reads
+// one byte ahead, so the last byte is looked at on its own.
+void scanSse2(const char *at, const char *const end, LineScan &scan)
+{
+    LineBits bits;
+    for (; end - at >= 17; at += 16)
+        scanStep16(at, end, bits, scan);
+    if (end - at > 1)
+        scanStep16(end - 17, end, bits, scan);
+    bits.addTo(scan);
+    scanBytes(end - 1, end, scan, end);
 }
 #endif
 
@@ -115,31 +157,39 @@ struct Step32
     __m256i bytes;
     __m256i next;
     quint32 high;
+    quint32 carriage;
 };
 
 __attribute__((target("avx2"), always_inline)) inline Step32 load32(const char *at)
 {
     const __m256i bytes = _mm256_loadu_si256(reinterpret_cast<const __m256i *>(at));
     return {bytes, _mm256_loadu_si256(reinterpret_cast<const __m256i *>(at + 1)),
-            static_cast<quint32>(_mm256_movemask_epi8(bytes))};
+            static_cast<quint32>(_mm256_movemask_epi8(bytes)),
+            static_cast<quint32>(_mm256_movemask_epi8(_mm256_cmpeq_epi8(bytes, _mm256_set1_epi8('\r'))))};
 }
 
-// The same as the SSE2 loop below, 32 bytes a step, for processors with AVX2 (picked at run time;
-// the build targets plain x86-64). Returns where it stopped; the caller finishes the rest.
-__attribute__((target("avx2"))) const char *scanAvx2(const char *at, const char *const end, LineScan &scan)
+__attribute__((target("avx2"), always_inline)) inline void scanStep32(const char *at, const char *end, LineBits &bits,
+                                                                      LineScan &scan)
 {
-    quint32 nonAscii = 0;
-    quint32 controls = 0;
-    for (; end - at >= 33; at += 32) {
-        const auto [bytes, next, high] = load32(at);
-        nonAscii |= high;
-        controls |= controls32(bytes, high);
-        for (quint32 candidates = candidates32(bytes, next); candidates; candidates &= candidates - 1)
-            checkCandidate(at + __builtin_ctz(candidates), end, scan);
-    }
-    scan.hasNonAscii = scan.hasNonAscii || nonAscii != 0;
-    scan.hasControls = scan.hasControls || controls != 0;
-    return at;
+    const auto [bytes, next, high, carriage] = load32(at);
+    bits.nonAscii |= high;
+    bits.carriage |= carriage;
+    bits.otherControls |= controls32(bytes, high) & ~carriage;
+    for (quint32 candidates = candidates32(bytes, next); candidates; candidates &= candidates - 1)
+        checkCandidate(at + __builtin_ctz(candidates), end, scan);
+}
+
+// scanSse2 32 bytes a step, for processors with AVX2 (picked at run time; the build targets plain
+// x86-64). At least 33 bytes.
+__attribute__((target("avx2"))) void scanAvx2(const char *at, const char *const end, LineScan &scan)
+{
+    LineBits bits;
+    for (; end - at >= 33; at += 32)
+        scanStep32(at, end, bits, scan);
+    if (end - at > 1)
+        scanStep32(end - 33, end, bits, scan);
+    bits.addTo(scan);
+    scanBytes(end - 1, end, scan, end);
 }
 
 const bool kHasAvx2 = (__builtin_cpu_init(), __builtin_cpu_supports("avx2"));
@@ -165,45 +215,51 @@ struct LineCollector
     const char *end;
     std::vector<ScannedLine> *lines;
     qsizetype lineStart = 0;
-    quint32 controls = 0;
+    quint32 controls = 0; // other than '\r'
+    quint32 carriage = 0;
     quint32 nonAscii = 0;
     quint32 found = 0; // kCandidate… bits
 
     // `at` is the block's first byte. Candidates are checked against the end of all the bytes,
     // not of their line: no pattern holds a '\n', so none can match across one.
-    __attribute__((always_inline)) void block(const char *at, quint32 newlines, quint32 blockControls, quint32 blockNonAscii,
-                                              quint32 candidates)
+    __attribute__((always_inline)) void block(const char *at, quint32 newlines, quint32 blockControls, quint32 blockCarriage,
+                                              quint32 blockNonAscii, quint32 candidates)
     {
         if (!(newlines | candidates)) { // most blocks: the middle of a line
             controls |= blockControls;
+            carriage |= blockCarriage;
             nonAscii |= blockNonAscii;
             return;
         }
         while (newlines) {
             const int bit = __builtin_ctz(newlines);
             const quint32 before = (quint32{1} << bit) - 1;
-            take(at, blockControls & before, blockNonAscii & before, candidates & before);
+            take(at, blockControls & before, blockCarriage & before, blockNonAscii & before, candidates & before);
             LineScan scan;
-            scan.hasControls = controls != 0;
+            scan.hasOtherControls = controls != 0;
+            scan.hasCarriageReturn = carriage != 0;
             scan.hasNonAscii = nonAscii != 0;
             scan.looksLikeError = (found & kCandidateError) != 0;
             scan.hasProgressMarker = (found & kCandidateProgress) != 0;
             const qsizetype newline = (at - base) + bit;
             lines->push_back({lineStart, newline, scan});
             lineStart = newline + 1;
-            controls = nonAscii = found = 0;
+            controls = carriage = nonAscii = found = 0;
             const quint32 after = ~((quint32{2} << bit) - 1); // 0 when bit is 31
             blockControls &= after;
+            blockCarriage &= after;
             blockNonAscii &= after;
             candidates &= after;
             newlines &= newlines - 1;
         }
-        take(at, blockControls, blockNonAscii, candidates);
+        take(at, blockControls, blockCarriage, blockNonAscii, candidates);
     }
 
-    __attribute__((always_inline)) void take(const char *at, quint32 blockControls, quint32 blockNonAscii, quint32 candidates)
+    __attribute__((always_inline)) void take(const char *at, quint32 blockControls, quint32 blockCarriage, quint32 blockNonAscii,
+                                             quint32 candidates)
     {
         controls |= blockControls;
+        carriage |= blockCarriage;
         nonAscii |= blockNonAscii;
         while (candidates) {
             found |= candidateFlags(at + __builtin_ctz(candidates), end);
@@ -217,6 +273,7 @@ void scanBlockBytes(const char *at, const char *blockEnd, const char *end, LineC
 {
     quint32 newlines = 0;
     quint32 controls = 0;
+    quint32 carriage = 0;
     quint32 nonAscii = 0;
     quint32 candidates = 0;
     for (int i = 0; at + i < blockEnd; ++i) {
@@ -224,6 +281,8 @@ void scanBlockBytes(const char *at, const char *blockEnd, const char *end, LineC
         const quint32 bit = quint32{1} << i;
         if (byte == '\n')
             newlines |= bit;
+        else if (byte == '\r')
+            carriage |= bit;
         else if (byte < 0x20 || byte == 0x7f)
             controls |= bit;
         else if (byte >= 0x80)
@@ -231,7 +290,7 @@ void scanBlockBytes(const char *at, const char *blockEnd, const char *end, LineC
         else if ((byte == 'E' || byte == 'T' || byte == '@') && at + i + 1 < end)
             candidates |= bit; // checkCandidate looks closer
     }
-    collector.block(at, newlines, controls, nonAscii, candidates);
+    collector.block(at, newlines, controls, carriage, nonAscii, candidates);
 }
 
 #if defined(VIBEML_SCAN_AVX2)
@@ -240,9 +299,9 @@ __attribute__((target("avx2"))) const char *scanLinesAvx2(const char *at, const 
     LineCollector collector = shared;
     const __m256i newline = _mm256_set1_epi8('\n');
     for (; end - at >= 33; at += 32) {
-        const auto [bytes, next, high] = load32(at);
+        const auto [bytes, next, high, carriage] = load32(at);
         const auto newlines = static_cast<quint32>(_mm256_movemask_epi8(_mm256_cmpeq_epi8(bytes, newline)));
-        collector.block(at, newlines, controls32(bytes, high) & ~newlines, high, candidates32(bytes, next));
+        collector.block(at, newlines, controls32(bytes, high) & ~(newlines | carriage), carriage, high, candidates32(bytes, next));
     }
     shared = collector;
     return at;
@@ -262,9 +321,9 @@ qsizetype scanLines(QByteArrayView input, std::vector<ScannedLine> &lines)
 #endif
 #if defined(__SSE2__)
     for (; end - at >= 17; at += 16) {
-        const auto [bytes, next, high] = load16(at);
+        const auto [bytes, next, high, carriage] = load16(at);
         const auto newlines = static_cast<quint32>(_mm_movemask_epi8(_mm_cmpeq_epi8(bytes, _mm_set1_epi8('\n'))));
-        collector.block(at, newlines, controls16(bytes, high) & ~newlines, high, candidates16(bytes, next));
+        collector.block(at, newlines, controls16(bytes, high) & ~(newlines | carriage), carriage, high, candidates16(bytes, next));
     }
 #endif
     for (; at < end; at += 32)
@@ -275,24 +334,19 @@ qsizetype scanLines(QByteArrayView input, std::vector<ScannedLine> &lines)
 LineScan scanLine(QByteArrayView line)
 {
     LineScan scan;
-    const char *at = line.data();
+    const char *const at = line.data();
     const char *const end = at + line.size();
 #if defined(VIBEML_SCAN_AVX2)
-    if (kHasAvx2 && end - at >= 33)
-        at = scanAvx2(at, end, scan);
+    if (kHasAvx2 && end - at >= 33) {
+        scanAvx2(at, end, scan);
+        return scan;
+    }
 #endif
 #if defined(__SSE2__)
-    quint32 nonAscii = 0;
-    quint32 controls = 0;
-    for (; end - at >= 17; at += 16) {
-        const auto [bytes, next, high] = load16(at);
-        nonAscii |= high;
-        controls |= controls16(bytes, high);
-        for (quint32 candidates = candidates16(bytes, next); candidates; candidates &= candidates - 1)
-            checkCandidate(at + __builtin_ctz(candidates), end, scan);
+    if (end - at >= 17) {
+        scanSse2(at, end, scan);
+        return scan;
     }
-    scan.hasNonAscii = scan.hasNonAscii || nonAscii != 0;
-    scan.hasControls = scan.hasControls || controls != 0;
 #endif
     scanBytes(at, end, scan, end);
     return scan;

@@ -7,15 +7,18 @@
 // One pass over a log line that answers every question the ingest pipeline asks of it: does it
 // need the terminal renderer (control bytes: ESC, TAB, …), a UTF-8 check (bytes ≥ 0x80), is it
 // an error line, is it one of the training script's progress lines. SSE2 where there is SSE2
-// (16 bytes per step), plain loops elsewhere; the same answers either way.
+// (16 bytes per step; 32 with AVX2), plain loops elsewhere; the same answers either way.
 namespace vibeml::joblog {
 
 struct LineScan
 {
-    bool hasControls = false; // a byte < 0x20 or 0x7f
+    bool hasCarriageReturn = false; // a '\r'
+    bool hasOtherControls = false;  // another byte < 0x20, or 0x7f (ESC, TAB, …)
     bool hasNonAscii = false; // a byte ≥ 0x80
     bool looksLikeError = false; // "ERROR", "Error:" or a Python traceback's first line
     bool hasProgressMarker = false; // "@@VIBEML@@ "
+
+    bool hasControls() const { return hasCarriageReturn || hasOtherControls; }
 };
 
 LineScan scanLine(QByteArrayView line);

@@ -108,7 +108,7 @@ void LogIngest::takeScannedLine(QByteArrayView line, const LineScan &scan)
 {
     // Without control bytes there is no '\r' to collapse and nothing to render; with the default
     // colours no span to add. Invalid UTF-8 is repaired on the full path.
-    if (scan.hasControls || !m_style.isPlain() || (scan.hasNonAscii && !line.isValidUtf8())) {
+    if (scan.hasControls() || !m_style.isPlain() || (scan.hasNonAscii && !line.isValidUtf8())) {
         processLine(line, &scan);
         return;
     }
@@ -161,33 +161,22 @@ void LogIngest::shortenPending()
 void LogIngest::processLine(QByteArrayView raw, const LineScan *known)
 {
     ++m_lines;
-    // '\r' redraws: a terminal shows what follows the last '\r' (a trailing one, as in CRLF,
-    // blanks nothing); colours set by the overwritten redraws still apply.
-    qsizetype end = raw.size();
-    while (end > 0 && raw[end - 1] == '\r')
-        --end;
-    if (end < raw.size())
-        known = nullptr;
-    raw = raw.first(end);
-    if (const void *carriage = end ? memrchr(raw.data(), '\r', static_cast<size_t>(end)) : nullptr) {
-        known = nullptr;
-        const qsizetype at = static_cast<const char *>(carriage) - raw.data();
-        const QByteArrayView overwritten = raw.first(at);
-        if (std::memchr(overwritten.data(), kEscape, static_cast<size_t>(at)))
-            applySgrSequences(overwritten, m_style);
-        // SkyPilot prefixes the line once, before the first redraw: keep saying who printed it.
-        const qsizetype prefix = skyPrefixLength(overwritten);
-        const QByteArrayView shown = raw.sliced(at + 1);
-        if (prefix > 0 && !shown.startsWith(raw.first(prefix))) {
-            m_joined.assign(raw.data(), static_cast<size_t>(prefix));
-            m_joined.append(shown.data(), static_cast<size_t>(shown.size()));
-            raw = QByteArrayView(m_joined.data(), static_cast<qsizetype>(m_joined.size()));
-        } else {
-            raw = shown;
-        }
+    LineScan scan;
+    if (!known || known->hasCarriageReturn) {
+        raw = collapseRedraws(raw);
+        // What is left has no '\r' and is a part of the scanned line, or SkyPilot's prefix from
+        // it joined to one (no pattern holds the prefix's closing ") ", so none forms across the
+        // join). So the scan still holds, where it found no pattern: "controls" and "non-ASCII"
+        // may now be false alarms, which only cost a closer look below.
+        if (known && !known->looksLikeError && !known->hasProgressMarker)
+            scan = *known;
+        else
+            scan = scanLine(raw);
+        scan.hasCarriageReturn = false;
+    } else {
+        scan = *known;
     }
 
-    LineScan scan = known ? *known : scanLine(raw);
     QByteArray repaired;
     if (scan.hasNonAscii && !raw.isValidUtf8()) {
         repaired = QString::fromUtf8(raw).toUtf8(); // each invalid sequence becomes U+FFFD
@@ -196,7 +185,7 @@ void LogIngest::processLine(QByteArrayView raw, const LineScan *known)
 
     QByteArrayView text = raw;
     std::span<const StyleSpan> spans;
-    if (scan.hasControls || !m_style.isPlain()) {
+    if (scan.hasControls() || !m_style.isPlain()) {
         m_text.clear();
         m_spans.clear();
         renderTerminalLine(raw, m_style, m_text, m_spans);
@@ -206,6 +195,31 @@ void LogIngest::processLine(QByteArrayView raw, const LineScan *known)
     }
 
     finishLine(text, scan, spans);
+}
+
+QByteArrayView LogIngest::collapseRedraws(QByteArrayView raw)
+{
+    // '\r' redraws: a terminal shows what follows the last '\r' (a trailing one, as in CRLF,
+    // blanks nothing); colours set by the overwritten redraws still apply.
+    qsizetype end = raw.size();
+    while (end > 0 && raw[end - 1] == '\r')
+        --end;
+    raw = raw.first(end);
+    const void *carriage = end ? memrchr(raw.data(), '\r', static_cast<size_t>(end)) : nullptr;
+    if (!carriage)
+        return raw;
+    const qsizetype at = static_cast<const char *>(carriage) - raw.data();
+    const QByteArrayView overwritten = raw.first(at);
+    if (std::memchr(overwritten.data(), kEscape, static_cast<size_t>(at)))
+        applySgrSequences(overwritten, m_style);
+    // SkyPilot prefixes the line once, before the first redraw: keep saying who printed it.
+    const qsizetype prefix = skyPrefixLength(overwritten);
+    const QByteArrayView shown = raw.sliced(at + 1);
+    if (prefix == 0 || shown.startsWith(raw.first(prefix)))
+        return shown;
+    m_joined.assign(raw.data(), static_cast<size_t>(prefix));
+    m_joined.append(shown.data(), static_cast<size_t>(shown.size()));
+    return QByteArrayView(m_joined.data(), static_cast<qsizetype>(m_joined.size()));
 }
 
 void LogIngest::finishLine(QByteArrayView text, const LineScan &scan, std::span<const StyleSpan> spans)

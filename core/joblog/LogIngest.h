@@ -49,6 +49,9 @@ private:
     void takeScannedLine(QByteArrayView line, const LineScan &scan);
     // `known`: the scan of `raw` when the caller has it (used unless a '\r' changes the line).
     void processLine(QByteArrayView raw, const LineScan *known = nullptr);
+    // The part of `raw` a terminal shows after its '\r' redraws (with SkyPilot's prefix kept);
+    // applies the colour changes of the overwritten part. May point into m_joined.
+    QByteArrayView collapseRedraws(QByteArrayView raw);
     void finishLine(QByteArrayView text, const LineScan &scan, std::span<const StyleSpan> spans);
     void shortenPending();
 

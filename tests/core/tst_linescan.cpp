@@ -15,7 +15,8 @@ LineScan reference(QByteArrayView line)
     for (const char c : line) {
         const auto byte = static_cast<uchar>(c);
         scan.hasNonAscii = scan.hasNonAscii || byte >= 0x80;
-        scan.hasControls = scan.hasControls || byte < 0x20 || byte == 0x7f;
+        scan.hasCarriageReturn = scan.hasCarriageReturn || byte == '\r';
+        scan.hasOtherControls = scan.hasOtherControls || ((byte < 0x20 || byte == 0x7f) && byte != '\r');
     }
     scan.looksLikeError = line.contains("ERROR") || line.contains("Error:") || line.contains("Traceback (most recent call last)");
     scan.hasProgressMarker = line.contains("@@VIBEML@@ ");
@@ -24,7 +25,7 @@ LineScan reference(QByteArrayView line)
 
 bool same(const LineScan &a, const LineScan &b)
 {
-    return a.hasControls == b.hasControls && a.hasNonAscii == b.hasNonAscii && a.looksLikeError == b.looksLikeError
+    return a.hasCarriageReturn == b.hasCarriageReturn && a.hasOtherControls == b.hasOtherControls && a.hasNonAscii == b.hasNonAscii && a.looksLikeError == b.looksLikeError
         && a.hasProgressMarker == b.hasProgressMarker;
 }
 
@@ -46,6 +47,7 @@ private Q_SLOTS:
         QTest::newRow("colour") << QByteArray("\x1b[32mINFO\x1b[0m ok") << true << false << false << false;
         QTest::newRow("tab") << QByteArray("a\tb") << true << false << false << false;
         QTest::newRow("del") << QByteArray("a\x7f") << true << false << false << false;
+        QTest::newRow("redraw") << QByteArray(" 10%|█ | 1/10\r 20%|██ | 2/10") << true << true << false << false;
         QTest::newRow("utf8") << QByteArray("bar █▌ done") << false << true << false << false;
         QTest::newRow("ERROR at the end") << QByteArray("................................ERROR") << false << false << true << false;
         QTest::newRow("ERROR cut") << QByteArray("................................ERRO") << false << false << false << false;
@@ -66,10 +68,25 @@ private Q_SLOTS:
         QFETCH(bool, error);
         QFETCH(bool, progress);
         const LineScan scan = scanLine(line);
-        QCOMPARE(scan.hasControls, controls);
+        QCOMPARE(scan.hasControls(), controls);
         QCOMPARE(scan.hasNonAscii, nonAscii);
         QCOMPARE(scan.looksLikeError, error);
         QCOMPARE(scan.hasProgressMarker, progress);
+    }
+
+    void tellsCarriageReturnsFromOtherControls()
+    {
+        const QByteArray tail(40, 'x'); // the vector steps, and the last overlapping one
+        for (const QByteArray &body : {QByteArray(), tail}) {
+            const LineScan redraw = scanLine(QByteArray(body + "a\rb" + body));
+            QVERIFY(redraw.hasCarriageReturn);
+            QVERIFY(!redraw.hasOtherControls);
+            const LineScan colour = scanLine(QByteArray(body + "\x1b[1mb" + body));
+            QVERIFY(!colour.hasCarriageReturn);
+            QVERIFY(colour.hasOtherControls);
+            const LineScan last = scanLine(QByteArray(body + "\r"));
+            QVERIFY(last.hasCarriageReturn);
+        }
     }
 
     void agreesWithTheObviousScanEverywhere()
@@ -77,7 +94,7 @@ private Q_SLOTS:
         // Patterns at every offset and length around the 16-byte steps.
         QRandomGenerator random(7);
         const QByteArrayList pieces = {"ERROR", "Error:", "Traceback (most recent call last)", "@@VIBEML@@ ", "E", "T", "@",
-                                       "\x1b[31m", "\t", "é", "█", "\x7f", "plain text ", "ERR", "@@VIBEML@"};
+                                       "\x1b[31m", "\t", "\r", "é", "█", "\x7f", "plain text ", "ERR", "@@VIBEML@"};
         for (int round = 0; round < 20000; ++round) {
             QByteArray line;
             const int parts = random.bounded(0, 6);

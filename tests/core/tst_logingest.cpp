@@ -2,6 +2,8 @@
 
 #include "TestSupport.h"
 
+#include <QRandomGenerator>
+
 using namespace vibeml;
 using namespace vibeml::joblog;
 
@@ -27,6 +29,36 @@ QStringList ingestAll(const QByteArray &bytes, qsizetype pieceSize)
     return texts(store);
 }
 
+// Every line as the store keeps it: text, flags and spans, and the progress events, in order.
+struct Ingested
+{
+    QList<QByteArray> texts;
+    QList<quint8> flags;
+    QList<std::vector<StyleSpan>> spans;
+    QList<jobs::ProgressEvent::Kind> events;
+    bool operator==(const Ingested &) const = default;
+};
+
+Ingested ingestExactly(const QByteArray &bytes, qsizetype pieceSize)
+{
+    LogLineStore store;
+    LogIngest ingest(store);
+    for (qsizetype at = 0; at < bytes.size(); at += pieceSize)
+        ingest.feed(QByteArrayView(bytes).sliced(at, std::min(pieceSize, bytes.size() - at)));
+    ingest.finish();
+    store.commit();
+    Ingested result;
+    for (qsizetype row = 0; row < store.size(); ++row) {
+        const LogLine line = store.line(row);
+        result.texts.append(line.text.toByteArray());
+        result.flags.append(line.flags);
+        result.spans.append(std::vector<StyleSpan>(line.spans.begin(), line.spans.end()));
+    }
+    for (const jobs::ProgressEvent &event : ingest.takeEvents())
+        result.events.append(event.kind);
+    return result;
+}
+
 } // namespace
 
 class TestLogIngest : public QObject
@@ -47,6 +79,27 @@ private Q_SLOTS:
                               QStringLiteral("WARNING: éé"), QStringLiteral("tail without newline ü")}));
         for (qsizetype piece : {1, 2, 3, 5, 7, 64})
             QCOMPARE(ingestAll(log, piece), whole);
+    }
+
+    // Whole reads take the fast path, which reuses the multi-line scan's answers; one byte at a
+    // time every line takes the full path and is scanned afresh. Both must give the same lines,
+    // flags, colours and events, whatever mix of redraws, colours, patterns and bad UTF-8.
+    void fastPathAgreesWithTheFullPath()
+    {
+        QRandomGenerator random(23);
+        const QByteArrayList pieces = {"ERROR", "Error:", "Traceback (most recent call last)", "@@VIBEML@@ {\"event\": \"start\"}",
+                                       "\r", "\r", "\n", "\n", "(task, pid=7) ", "\x1b[31m", "\x1b[0m", "\x1b[1;32m", "ER",
+                                       "\x1b[2K", "\t", "é", "█", "\xff", "\xe2\x9c", "plain text ", "ERR\rOR", "E\x1b[0mRROR"};
+        for (int round = 0; round < 3000; ++round) {
+            QByteArray bytes;
+            const int parts = random.bounded(1, 16);
+            for (int i = 0; i < parts; ++i) {
+                bytes += QByteArray(random.bounded(0, 50), 'x');
+                bytes += pieces.at(random.bounded(pieces.size()));
+            }
+            bytes += '\n';
+            QVERIFY2(ingestExactly(bytes, bytes.size()) == ingestExactly(bytes, 1), bytes.toPercentEncoding().constData());
+        }
     }
 
     void carriageReturnsCollapse_data()
