@@ -29,6 +29,7 @@ LogFileTail::~LogFileTail() = default;
 void LogFileTail::setPath(const QString &path)
 {
     ++m_generation;
+    m_readAhead.discard();
     m_file.close();
     m_position = 0;
     m_head.clear();
@@ -94,6 +95,7 @@ void LogFileTail::watchPaths()
 
 void LogFileTail::startOver()
 {
+    m_readAhead.discard();
     m_position = 0;
     m_head.clear();
     m_caughtUp = false;
@@ -119,8 +121,10 @@ void LogFileTail::check()
     const bool exists = ::stat(nativePath.constData(), &onDisk) == 0;
     const Identity pathIdentity{static_cast<quint64>(onDisk.st_dev), static_cast<quint64>(onDisk.st_ino)};
     // A file that was deleted stays readable through our handle; one that replaced it wins.
-    if (m_file.isOpen() && exists && !(pathIdentity == m_identity))
+    if (m_file.isOpen() && exists && !(pathIdentity == m_identity)) {
+        m_readAhead.discard();
         m_file.close();
+    }
     if (!m_file.isOpen()) {
         m_file.setFileName(m_path);
         if (!exists || !m_file.open(QIODevice::ReadOnly | QIODevice::Unbuffered)) {
@@ -148,26 +152,36 @@ void LogFileTail::check()
         if (generation != m_generation)
             return;
     }
-    if (!m_file.seek(m_position))
-        return;
-
+    const int fd = m_file.handle();
     qint64 budget = std::min(size - m_position, m_bytesPerTurn);
     bool delivered = false;
     while (budget > 0) {
         const qint64 wanted = std::min(budget, m_chunkBytes);
-        QByteArray chunk(wanted, Qt::Uninitialized);
-        const qint64 got = m_file.read(chunk.data(), wanted);
+        // A backlog is read one chunk ahead (see below); a trickle is read here.
+        std::optional<QByteArray> readAhead = m_readAhead.take(fd, m_position, wanted);
+        QByteArray chunk = readAhead ? std::move(*readAhead) : QByteArray();
+        if (!readAhead) {
+            chunk.resize(wanted);
+            chunk.truncate(std::max<qint64>(0, ReadAhead::readFully(fd, m_position, chunk.data(), wanted)));
+        }
+        const qint64 got = chunk.size();
         if (got <= 0)
             break;
-        chunk.truncate(got);
         m_position += got;
         budget -= got;
+        // While the slots decode this chunk, the helper reads the next one: of this turn, or the
+        // first of the next turn when the backlog goes on (check() then takes it after making
+        // sure the file is still the same one).
+        const qint64 next = std::min(budget > 0 ? budget : size - m_position, m_chunkBytes);
+        if (next > 0)
+            m_readAhead.start(fd, m_position, next);
         if (m_head.size() < kHeadBytes)
             m_head.append(QByteArrayView(chunk).first(std::min<qint64>(kHeadBytes - m_head.size(), got)));
         delivered = true;
         Q_EMIT bytesRead(chunk);
         if (generation != m_generation)
             return; // a slot followed another file
+        m_readAhead.recycle(std::move(chunk));
     }
     if (m_position < size && delivered) {
         m_caughtUp = false;

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "joblog/LogLineStore.h"
+#include "joblog/ReadAhead.h"
 #include "jobs/TrainingProgress.h"
 
 #include <QByteArray>
@@ -86,6 +87,7 @@ private:
     bool m_held = false;
     QFileSystemWatcher m_watcher;
     QTimer m_poll;
+    ReadAhead m_readAhead; // after m_file: finishes its read before the file closes
 };
 
 // What the reader thread hands over: the finished lines of a stretch of the file, ready for the

@@ -1,5 +1,6 @@
 #include "joblog/LogFileTail.h"
 #include "joblog/LogIngest.h"
+#include "joblog/ReadAhead.h"
 
 #include "TestSupport.h"
 
@@ -10,7 +11,9 @@
 #include <QTemporaryDir>
 
 #include <cstdio>
+#include <fcntl.h>
 #include <memory>
+#include <unistd.h>
 
 using namespace vibeml::joblog;
 
@@ -106,6 +109,80 @@ private Q_SLOTS:
         QTRY_VERIFY(tail.isCaughtUp());
         QCOMPARE(reader.bytes, big);
         QVERIFY(reader.chunks >= big.size() / (64 * 1024));
+    }
+
+    void readAheadReadsWhatWasAskedAndNothingElse()
+    {
+        const QString path = m_dir.filePath(QStringLiteral("ahead.log"));
+        append(path, "0123456789abcdefghij");
+        const int fd = ::open(QFile::encodeName(path).constData(), O_RDONLY);
+        QVERIFY(fd >= 0);
+        {
+            ReadAhead ahead;
+            QVERIFY(!ahead.take(fd, 0, 4)); // nothing started
+            ahead.start(fd, 2, 5);
+            QCOMPARE(ahead.take(fd, 2, 5).value_or("?"), QByteArray("23456"));
+            QVERIFY(!ahead.take(fd, 2, 5)); // taken once
+            ahead.start(fd, 15, 10);
+            QCOMPARE(ahead.take(fd, 15, 10).value_or("?"), QByteArray("fghij")); // short at the end
+            ahead.start(fd, 20, 10);
+            QCOMPARE(ahead.take(fd, 20, 10).value_or("?"), QByteArray()); // at the end
+            ahead.start(fd, 0, 4);
+            QVERIFY(!ahead.take(fd, 1, 4)); // another read than the one started: dropped
+            QVERIFY(!ahead.take(fd, 0, 4));
+            ahead.start(fd, 0, 4);
+            ahead.discard();
+            QVERIFY(!ahead.take(fd, 0, 4));
+
+            // A buffer someone still holds is never read into again.
+            ahead.start(fd, 0, 10);
+            QByteArray first = *ahead.take(fd, 0, 10);
+            const QByteArray kept = first;
+            ahead.recycle(std::move(first));
+            ahead.start(fd, 10, 10);
+            QCOMPARE(ahead.take(fd, 10, 10).value_or("?"), QByteArray("abcdefghij"));
+            QCOMPARE(kept, QByteArray("0123456789"));
+            // An unshared one is.
+            ahead.start(fd, 0, 3);
+            QByteArray own = *ahead.take(fd, 0, 3);
+            ahead.recycle(std::move(own));
+            ahead.start(fd, 3, 3);
+            QCOMPARE(ahead.take(fd, 3, 3).value_or("?"), QByteArray("345"));
+            ahead.start(fd, 0, 8); // still in flight when it is destroyed: waited for
+        }
+        ::close(fd);
+        char byte = 0;
+        QCOMPARE(ReadAhead::readFully(-1, 0, &byte, 1), qint64(-1));
+    }
+
+    void rewrittenWhileAChunkIsReadAhead()
+    {
+        // A backlog is read a chunk ahead, across turns; a file rewritten meanwhile must still
+        // end up as exactly its new content.
+        const QString path = m_dir.filePath(QStringLiteral("ahead-rewritten.log"));
+        QByteArray old;
+        for (int i = 0; i < 20'000; ++i)
+            old += "old line " + QByteArray::number(i) + '\n';
+        append(path, old);
+        LogFileTail tail;
+        tail.setPollInterval(20);
+        tail.setBytesPerTurn(16 * 1024);
+        tail.setChunkBytes(4 * 1024);
+        Reader reader(tail);
+        tail.setPath(path);
+        QCoreApplication::processEvents(); // one turn: the next turn's first chunk is being read
+        QVERIFY(!reader.bytes.isEmpty());
+        QVERIFY(!tail.isCaughtUp());
+        QByteArray fresh;
+        for (int i = 0; i < 30'000; ++i)
+            fresh += "new line " + QByteArray::number(i) + '\n';
+        {
+            QFile file(path);
+            QVERIFY(file.open(QIODevice::WriteOnly | QIODevice::Truncate));
+            QCOMPARE(file.write(fresh), fresh.size());
+        }
+        QTRY_VERIFY_WITH_TIMEOUT(reader.bytes == fresh, 10000);
+        QVERIFY(reader.resets >= 2);
     }
 
     void truncationStartsOver()

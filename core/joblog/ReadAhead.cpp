@@ -1,0 +1,109 @@
+#include "joblog/ReadAhead.h"
+
+#include <cerrno>
+#include <unistd.h>
+
+namespace vibeml::joblog {
+
+ReadAhead::~ReadAhead()
+{
+    {
+        std::unique_lock lock(m_mutex);
+        waitWhileRequested(lock);
+        m_quit = true;
+    }
+    m_changed.notify_all();
+    if (m_thread.joinable())
+        m_thread.join();
+}
+
+qint64 ReadAhead::readFully(int fd, qint64 offset, char *into, qint64 size)
+{
+    qint64 done = 0;
+    while (done < size) {
+        const ssize_t got = ::pread(fd, into + done, static_cast<size_t>(size - done), static_cast<off_t>(offset + done));
+        if (got < 0 && errno == EINTR)
+            continue;
+        if (got < 0)
+            return done > 0 ? done : -1;
+        if (got == 0)
+            break; // the end of the file
+        done += got;
+    }
+    return done;
+}
+
+void ReadAhead::start(int fd, qint64 offset, qint64 size)
+{
+    {
+        std::unique_lock lock(m_mutex);
+        waitWhileRequested(lock);
+        if (!m_thread.joinable())
+            m_thread = std::thread([this] { run(); });
+        if (m_buffer.isEmpty())
+            m_buffer = std::move(m_spare);
+        m_fd = fd;
+        m_offset = offset;
+        m_size = size;
+        m_state = State::Requested;
+    }
+    m_changed.notify_all();
+}
+
+std::optional<QByteArray> ReadAhead::take(int fd, qint64 offset, qint64 size)
+{
+    std::unique_lock lock(m_mutex);
+    waitWhileRequested(lock);
+    if (m_state != State::Done)
+        return std::nullopt;
+    m_state = State::Idle;
+    if (fd != m_fd || offset != m_offset || size != m_size)
+        return std::nullopt; // someone else's read: its buffer stays for the next one
+    QByteArray bytes = std::move(m_buffer);
+    bytes.truncate(std::max<qint64>(0, m_got));
+    return bytes;
+}
+
+void ReadAhead::discard()
+{
+    std::unique_lock lock(m_mutex);
+    waitWhileRequested(lock);
+    m_state = State::Idle;
+}
+
+void ReadAhead::recycle(QByteArray &&buffer)
+{
+    if (buffer.isDetached() && m_spare.isEmpty())
+        m_spare = std::move(buffer);
+}
+
+void ReadAhead::waitWhileRequested(std::unique_lock<std::mutex> &lock)
+{
+    m_changed.wait(lock, [this] { return m_state != State::Requested; });
+}
+
+void ReadAhead::run()
+{
+    std::unique_lock lock(m_mutex);
+    for (;;) {
+        m_changed.wait(lock, [this] { return m_quit || m_state == State::Requested; });
+        if (m_state != State::Requested)
+            return; // quitting, nothing in flight
+        const int fd = m_fd;
+        const qint64 offset = m_offset;
+        const qint64 size = m_size;
+        QByteArray buffer = std::move(m_buffer);
+        lock.unlock();
+        // Reused buffers are only ever ours (recycle takes unshared ones), so this never copies.
+        if (buffer.size() < size)
+            buffer.resize(size);
+        const qint64 got = readFully(fd, offset, buffer.data(), size);
+        lock.lock();
+        m_buffer = std::move(buffer);
+        m_got = got;
+        m_state = State::Done;
+        m_changed.notify_all();
+    }
+}
+
+} // namespace vibeml::joblog
