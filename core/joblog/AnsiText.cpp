@@ -209,47 +209,86 @@ qsizetype columnsSince(const std::string &text, size_t base)
 
 } // namespace
 
+namespace {
+
+// One SGR code that takes no arguments; false for 38, 48 and 58, which do (unknown codes are
+// ignored, and count as applied).
+bool applyPlainCode(TextStyle &style, int code)
+{
+    switch (code) {
+    case 0: style = {}; break;
+    case 1: style.attributes |= Bold; break;
+    case 2: style.attributes |= Faint; break;
+    case 3: style.attributes |= Italic; break;
+    case 4: style.attributes |= Underline; break;
+    case 7: style.attributes |= Inverse; break;
+    case 9: style.attributes |= Strike; break;
+    case 21: style.attributes |= Underline; break;
+    case 22: style.attributes &= ~(Bold | Faint); break;
+    case 23: style.attributes &= ~Italic; break;
+    case 24: style.attributes &= ~Underline; break;
+    case 27: style.attributes &= ~Inverse; break;
+    case 29: style.attributes &= ~Strike; break;
+    case 38: case 48: case 58: return false;
+    case 39: style.foreground = {}; break;
+    case 49: style.background = {}; break;
+    default:
+        if (code >= 30 && code <= 37)
+            style.foreground = TextColor::indexed(code - 30);
+        else if (code >= 40 && code <= 47)
+            style.background = TextColor::indexed(code - 40);
+        else if (code >= 90 && code <= 97)
+            style.foreground = TextColor::indexed(code - 90 + 8);
+        else if (code >= 100 && code <= 107)
+            style.background = TextColor::indexed(code - 100 + 8);
+        break;
+    }
+    return true;
+}
+
+// The common sequences ("0", "32", "1;31"): digits and ';' only, no code that takes arguments.
+// Applies them and returns true, or changes nothing and returns false.
+bool applyPlainSgr(TextStyle &style, QByteArrayView parameters)
+{
+    TextStyle result = style;
+    int value = 0;
+    for (const char c : parameters) {
+        if (c >= '0' && c <= '9') {
+            value = std::min(value * 10 + (c - '0'), 99999);
+        } else if (c == ';' && applyPlainCode(result, value)) {
+            value = 0;
+        } else {
+            return false;
+        }
+    }
+    if (!applyPlainCode(result, value))
+        return false;
+    style = result;
+    return true;
+}
+
+} // namespace
+
 void applySgr(TextStyle &style, QByteArrayView parameters)
 {
+    if (applyPlainSgr(style, parameters))
+        return;
     std::array<Parameter, kMaxParameters> list;
     const int count = parseParameters(parameters, list);
     for (int k = 0; k < count; ++k) {
         const Parameter &parameter = list[static_cast<size_t>(k)];
         const int code = parameter.values[0];
         switch (code) {
-        case 0: style = {}; break;
-        case 1: style.attributes |= Bold; break;
-        case 2: style.attributes |= Faint; break;
-        case 3: style.attributes |= Italic; break;
-        case 4:
+        case 4: // 4:0 is "underline off"; 4:n other underline styles
             if (parameter.count > 1 && parameter.values[1] == 0)
                 style.attributes &= ~Underline;
             else
                 style.attributes |= Underline;
             break;
-        case 7: style.attributes |= Inverse; break;
-        case 9: style.attributes |= Strike; break;
-        case 21: style.attributes |= Underline; break;
-        case 22: style.attributes &= ~(Bold | Faint); break;
-        case 23: style.attributes &= ~Italic; break;
-        case 24: style.attributes &= ~Underline; break;
-        case 27: style.attributes &= ~Inverse; break;
-        case 29: style.attributes &= ~Strike; break;
         case 38: k += extendedColour(list, k, count, &style.foreground); break;
-        case 39: style.foreground = {}; break;
         case 48: k += extendedColour(list, k, count, &style.background); break;
-        case 49: style.background = {}; break;
         case 58: k += extendedColour(list, k, count, nullptr); break;
-        default:
-            if (code >= 30 && code <= 37)
-                style.foreground = TextColor::indexed(code - 30);
-            else if (code >= 40 && code <= 47)
-                style.background = TextColor::indexed(code - 40);
-            else if (code >= 90 && code <= 97)
-                style.foreground = TextColor::indexed(code - 90 + 8);
-            else if (code >= 100 && code <= 107)
-                style.background = TextColor::indexed(code - 100 + 8);
-            break;
+        default: applyPlainCode(style, code); break;
         }
     }
 }

@@ -2,6 +2,7 @@
 
 #include "jobs/TrainingProgress.h"
 
+#include <array>
 #include <cstring>
 #include <string_view>
 
@@ -329,6 +330,75 @@ qsizetype scanLines(QByteArrayView input, std::vector<ScannedLine> &lines)
     for (; at < end; at += 32)
         scanBlockBytes(at, std::min(at + 32, end), end, collector);
     return collector.lineStart;
+}
+
+namespace {
+
+// What a byte ≥ 0x80 says as the first byte of a character (Unicode's table 3-7): how many
+// continuation bytes follow (0: it cannot begin one) and the range of the first of them.
+struct Utf8Lead
+{
+    quint8 continuations;
+    quint8 low;
+    quint8 high;
+};
+
+// Every entry is set explicitly: GCC 12 leaves default member initialisers out of a constant-
+// evaluated `std::array<T, N> a{}` (low and high were 0, at -O2 only).
+constexpr std::array<Utf8Lead, 128> kUtf8Leads = [] {
+    std::array<Utf8Lead, 128> leads{};
+    for (Utf8Lead &lead : leads)
+        lead = {0, 0x80, 0xbf};
+    for (int byte = 0xc2; byte <= 0xdf; ++byte)
+        leads[static_cast<size_t>(byte - 0x80)].continuations = 1;
+    for (int byte = 0xe0; byte <= 0xef; ++byte)
+        leads[static_cast<size_t>(byte - 0x80)].continuations = 2;
+    for (int byte = 0xf0; byte <= 0xf4; ++byte)
+        leads[static_cast<size_t>(byte - 0x80)].continuations = 3;
+    leads[0xe0 - 0x80].low = 0xa0;  // overlong
+    leads[0xed - 0x80].high = 0x9f; // surrogates
+    leads[0xf0 - 0x80].low = 0x90;  // overlong
+    leads[0xf4 - 0x80].high = 0x8f; // past U+10FFFF
+    return leads;
+}();
+
+bool isContinuation(uchar byte)
+{
+    return (byte & 0xc0) == 0x80;
+}
+
+} // namespace
+
+bool isValidUtf8(QByteArrayView text)
+{
+    const auto *at = reinterpret_cast<const uchar *>(text.data());
+    const auto *const end = at + text.size();
+    for (;;) {
+#if defined(__SSE2__)
+        for (; end - at >= 16; at += 16) {
+            __m128i bytes;
+            std::memcpy(&bytes, at, sizeof bytes);
+            if (const int high = _mm_movemask_epi8(bytes)) {
+                at += __builtin_ctz(static_cast<unsigned>(high));
+                break;
+            }
+        }
+#endif
+        while (at < end && *at < 0x80)
+            ++at;
+        if (at == end)
+            return true;
+        const Utf8Lead lead = kUtf8Leads[*at - 0x80u];
+        const int length = lead.continuations + 1;
+        if (lead.continuations == 0 || end - at < length || at[1] < lead.low || at[1] > lead.high)
+            return false;
+        // The third and fourth bytes, where the character has them (read only then).
+        const bool third = length < 3 || isContinuation(at[2]);
+        const bool fourth = length < 4 || isContinuation(at[3]);
+        if (!(third && fourth))
+            return false;
+        at += length;
+    }
 }
 
 LineScan scanLine(QByteArrayView line)

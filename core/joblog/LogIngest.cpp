@@ -108,7 +108,7 @@ void LogIngest::takeScannedLine(QByteArrayView line, const LineScan &scan)
 {
     // Without control bytes there is no '\r' to collapse and nothing to render; with the default
     // colours no span to add. Invalid UTF-8 is repaired on the full path.
-    if (scan.hasControls() || !m_style.isPlain() || (scan.hasNonAscii && !line.isValidUtf8())) {
+    if (scan.hasControls() || !m_style.isPlain() || (scan.hasNonAscii && !isValidUtf8(line))) {
         processLine(line, &scan);
         return;
     }
@@ -178,7 +178,7 @@ void LogIngest::processLine(QByteArrayView raw, const LineScan *known)
     }
 
     QByteArray repaired;
-    if (scan.hasNonAscii && !raw.isValidUtf8()) {
+    if (scan.hasNonAscii && !isValidUtf8(raw)) {
         repaired = QString::fromUtf8(raw).toUtf8(); // each invalid sequence becomes U+FFFD
         raw = repaired;
     }

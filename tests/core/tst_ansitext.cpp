@@ -162,6 +162,31 @@ private Q_SLOTS:
         QVERIFY(style.isPlain());
     }
 
+    // Plain code lists take a short path; a trailing bare "38" (a colour without arguments,
+    // which changes nothing) sends the same list down the full parser: both must agree.
+    void plainCodeListsAgreeWithTheFullParser()
+    {
+        const QList<int> codes = {0, 1, 2, 3, 4, 7, 9, 21, 22, 23, 24, 27, 29, 30, 31, 37, 39, 40, 45, 49, 90, 97, 100, 107, 5, 99, 123456};
+        QRandomGenerator random(3);
+        for (int round = 0; round < 5000; ++round) {
+            QByteArray list;
+            const int count = random.bounded(0, 6);
+            for (int i = 0; i < count; ++i) {
+                if (i > 0)
+                    list += ';';
+                list += QByteArray::number(codes.at(random.bounded(codes.size())));
+            }
+            TextStyle start;
+            start.attributes = quint8(random.bounded(0, 64));
+            start.foreground = TextColor::indexed(random.bounded(0, 256));
+            TextStyle plain = start;
+            TextStyle full = start;
+            applySgr(plain, list);
+            applySgr(full, QByteArray(list + (list.isEmpty() ? "0;38" : ";38"))); // an empty list means 0
+            QVERIFY2(plain == full, list.constData());
+        }
+    }
+
     void garbageNeverCrashesAndSpansStayInside()
     {
         QRandomGenerator random(20261128);

@@ -89,6 +89,31 @@ private Q_SLOTS:
         }
     }
 
+    // The UTF-8 check answers as Qt's does, on every kind of sequence, anywhere in a line.
+    void utf8CheckAgreesWithQt()
+    {
+        const QByteArrayList edges = {"\xc2\x80", "\xdf\xbf", "\xc0\x80", "\xc1\xbf", "\xe0\xa0\x80", "\xe0\x9f\xbf",
+                                      "\xed\x9f\xbf", "\xed\xa0\x80", "\xef\xbf\xbf", "\xef\xbf\xbe", "\xf0\x90\x80\x80",
+                                      "\xf0\x8f\xbf\xbf", "\xf4\x8f\xbf\xbf", "\xf4\x90\x80\x80", "\xf5\x80\x80\x80",
+                                      "\xff", "\x80", "\xe2\x9c", "\xe2\x9c\x93", "é", "█", "\xc3", "\xe2\x28\xa1"};
+        for (const QByteArray &edge : edges) {
+            for (const QByteArray &pad : {QByteArray(), QByteArray(15, 'a'), QByteArray(16, 'a'), QByteArray(40, 'a')}) {
+                for (const QByteArray &line : QByteArrayList{edge, pad + edge, edge + pad, pad + edge + pad}) {
+                    QVERIFY2(isValidUtf8(line) == QByteArrayView(line).isValidUtf8(), line.toPercentEncoding().constData());
+                }
+            }
+        }
+        QRandomGenerator random(5);
+        for (int round = 0; round < 50000; ++round) {
+            QByteArray line(random.bounded(0, 48), 'x');
+            for (qsizetype i = 0; i < line.size(); ++i) {
+                if (random.bounded(4) == 0)
+                    line[i] = char(random.bounded(0x80, 0x100));
+            }
+            QVERIFY2(isValidUtf8(line) == QByteArrayView(line).isValidUtf8(), line.toPercentEncoding().constData());
+        }
+    }
+
     void agreesWithTheObviousScanEverywhere()
     {
         // Patterns at every offset and length around the 16-byte steps.
