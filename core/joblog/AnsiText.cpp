@@ -267,6 +267,32 @@ bool applyPlainSgr(TextStyle &style, QByteArrayView parameters)
     return true;
 }
 
+// The sequence at `at` (ESC) if it is "ESC [ codes m" with digits and ';' only, as applyPlainSgr
+// takes them: applies it and returns the index just past its 'm'. 0 for anything else, which is
+// scanEscape's to recognise. (Most escape sequences in logs are these; this skips the general
+// recogniser and parameter lists.)
+qsizetype applyPlainSgrAt(const char *data, qsizetype at, qsizetype size, TextStyle &style)
+{
+    if (at + 2 >= size || data[at + 1] != '[')
+        return 0;
+    TextStyle result = style;
+    int value = 0;
+    for (qsizetype i = at + 2; i < size && i - at <= kMaxCsiLength; ++i) {
+        const char c = data[i];
+        if (c >= '0' && c <= '9') {
+            value = std::min(value * 10 + (c - '0'), 99999);
+        } else if (c == ';' && applyPlainCode(result, value)) {
+            value = 0;
+        } else if (c == 'm' && applyPlainCode(result, value)) {
+            style = result;
+            return i + 1;
+        } else {
+            return 0;
+        }
+    }
+    return 0;
+}
+
 } // namespace
 
 void applySgr(TextStyle &style, QByteArrayView parameters)
@@ -312,16 +338,19 @@ void renderTerminalLine(QByteArrayView line, TextStyle &style, std::string &text
         }
         const char c = data[i];
         if (c == kEscape) {
-            const Escape escape = scanEscape(line, i);
-            if (escape.kind == Escape::Kind::Sgr) {
-                applySgr(style, escape.parameters);
-                if (!(style == runStyle)) {
-                    closeRun(text, base, runStart, runStyle, spans, firstSpan);
-                    runStart = text.size();
-                    runStyle = style;
-                }
+            qsizetype next = applyPlainSgrAt(data, i, size, style);
+            if (next == 0) {
+                const Escape escape = scanEscape(line, i);
+                if (escape.kind == Escape::Kind::Sgr)
+                    applySgr(style, escape.parameters);
+                next = escape.end;
             }
-            i = escape.end;
+            if (!(style == runStyle)) {
+                closeRun(text, base, runStart, runStyle, spans, firstSpan);
+                runStart = text.size();
+                runStyle = style;
+            }
+            i = next;
         } else if (c == '\t') {
             const qsizetype column = columnsSince(text, base);
             text.append(static_cast<size_t>(kTabWidth - column % kTabWidth), ' ');

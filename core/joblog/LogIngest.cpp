@@ -10,6 +10,16 @@ namespace {
 
 constexpr char kEscape = '\x1b';
 
+// Four bytes compared as one word (a memcmp call costs more than the comparison).
+bool sameBytes(const char *at, const char (&four)[5])
+{
+    quint32 left = 0;
+    quint32 right = 0;
+    std::memcpy(&left, at, sizeof left);
+    std::memcpy(&right, four, sizeof right);
+    return left == right;
+}
+
 // SkyPilot's "(setup pid=2841) " / "(task, pid=3012) " in front of a line; 0 when there is none.
 qsizetype skyPrefixLength(QByteArrayView line)
 {
@@ -34,7 +44,7 @@ qsizetype skyPrefixLength(QByteArrayView line)
     const char *digits = close;
     while (digits > begin + 1 && digits[-1] >= '0' && digits[-1] <= '9')
         --digits;
-    if (digits == close || digits - (begin + 1) < 4 || std::memcmp(digits - 4, "pid=", 4) != 0)
+    if (digits == close || digits - (begin + 1) < 4 || !sameBytes(digits - 4, "pid="))
         return 0;
     return (close - begin) + 2;
 }
@@ -163,7 +173,7 @@ void LogIngest::processLine(QByteArrayView raw, const LineScan *known)
     ++m_lines;
     LineScan scan;
     if (!known || known->hasCarriageReturn) {
-        raw = collapseRedraws(raw);
+        raw = collapseRedraws(raw, !known || known->hasOtherControls);
         // What is left has no '\r' and is a part of the scanned line, or SkyPilot's prefix from
         // it joined to one (no pattern holds the prefix's closing ") ", so none forms across the
         // join). So the scan still holds, where it found no pattern: "controls" and "non-ASCII"
@@ -197,7 +207,7 @@ void LogIngest::processLine(QByteArrayView raw, const LineScan *known)
     finishLine(text, scan, spans);
 }
 
-QByteArrayView LogIngest::collapseRedraws(QByteArrayView raw)
+QByteArrayView LogIngest::collapseRedraws(QByteArrayView raw, bool mayHaveEscapes)
 {
     // '\r' redraws: a terminal shows what follows the last '\r' (a trailing one, as in CRLF,
     // blanks nothing); colours set by the overwritten redraws still apply.
@@ -210,12 +220,13 @@ QByteArrayView LogIngest::collapseRedraws(QByteArrayView raw)
         return raw;
     const qsizetype at = static_cast<const char *>(carriage) - raw.data();
     const QByteArrayView overwritten = raw.first(at);
-    if (std::memchr(overwritten.data(), kEscape, static_cast<size_t>(at)))
+    if (mayHaveEscapes && std::memchr(overwritten.data(), kEscape, static_cast<size_t>(at)))
         applySgrSequences(overwritten, m_style);
     // SkyPilot prefixes the line once, before the first redraw: keep saying who printed it.
     const qsizetype prefix = skyPrefixLength(overwritten);
     const QByteArrayView shown = raw.sliced(at + 1);
-    if (prefix == 0 || shown.startsWith(raw.first(prefix)))
+    // (The first byte first: a redraw seldom starts with the prefix, and memcmp is a call.)
+    if (prefix == 0 || (shown.size() >= prefix && shown.front() == raw.front() && shown.startsWith(raw.first(prefix))))
         return shown;
     m_joined.assign(raw.data(), static_cast<size_t>(prefix));
     m_joined.append(shown.data(), static_cast<size_t>(shown.size()));

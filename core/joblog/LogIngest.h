@@ -50,8 +50,9 @@ private:
     // `known`: the scan of `raw` when the caller has it (used unless a '\r' changes the line).
     void processLine(QByteArrayView raw, const LineScan *known = nullptr);
     // The part of `raw` a terminal shows after its '\r' redraws (with SkyPilot's prefix kept);
-    // applies the colour changes of the overwritten part. May point into m_joined.
-    QByteArrayView collapseRedraws(QByteArrayView raw);
+    // applies the colour changes of the overwritten part (`mayHaveEscapes`: false when the scan
+    // saw no ESC). May point into m_joined.
+    QByteArrayView collapseRedraws(QByteArrayView raw, bool mayHaveEscapes);
     void finishLine(QByteArrayView text, const LineScan &scan, std::span<const StyleSpan> spans);
     void shortenPending();
 

@@ -184,6 +184,16 @@ private Q_SLOTS:
             applySgr(plain, list);
             applySgr(full, QByteArray(list + (list.isEmpty() ? "0;38" : ";38"))); // an empty list means 0
             QVERIFY2(plain == full, list.constData());
+
+            // The renderer's own short path for such sequences, against the general one.
+            const QByteArray fullList = list + (list.isEmpty() ? "0;38" : ";38");
+            TextStyle shortStyle = start;
+            TextStyle longStyle = start;
+            std::string shortText, longText;
+            std::vector<StyleSpan> shortSpans, longSpans;
+            renderTerminalLine(QByteArray("a\x1b[" + list + "mb\x1b[" + list + "m"), shortStyle, shortText, shortSpans);
+            renderTerminalLine(QByteArray("a\x1b[" + fullList + "mb\x1b[" + fullList + "m"), longStyle, longText, longSpans);
+            QVERIFY2(shortStyle == longStyle && shortText == longText && shortSpans == longSpans, list.constData());
         }
     }
 
