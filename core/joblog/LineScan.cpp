@@ -139,45 +139,54 @@ void scanSse2(const char *at, const char *const end, LineScan &scan)
 
 #if defined(__x86_64__) && defined(__GNUC__)
 #define VIBEML_SCAN_AVX2 1
-__attribute__((target("avx2"), always_inline)) inline quint32 controls32(__m256i bytes, quint32 high)
+// Both scans' masks for 32 bytes (33 readable: `next` is the load one byte further), as the
+// SSE2 steps classify them, with fewer instructions where AVX2 allows (unsigned minimum for the
+// controls, 'R' or 'r' in one compare).
+struct Masks32
 {
-    return (static_cast<quint32>(_mm256_movemask_epi8(_mm256_cmpgt_epi8(_mm256_set1_epi8(0x20), bytes))) & ~high)
-           | static_cast<quint32>(_mm256_movemask_epi8(_mm256_cmpeq_epi8(bytes, _mm256_set1_epi8(0x7f))));
-}
-
-__attribute__((target("avx2"), always_inline)) inline quint32 candidates32(__m256i bytes, __m256i next)
-{
-    const __m256i r = _mm256_or_si256(_mm256_cmpeq_epi8(next, _mm256_set1_epi8('R')), _mm256_cmpeq_epi8(next, _mm256_set1_epi8('r')));
-    const __m256i eOrT = _mm256_or_si256(_mm256_cmpeq_epi8(bytes, _mm256_set1_epi8('E')), _mm256_cmpeq_epi8(bytes, _mm256_set1_epi8('T')));
-    const __m256i atAt = _mm256_and_si256(_mm256_cmpeq_epi8(bytes, _mm256_set1_epi8('@')), _mm256_cmpeq_epi8(next, _mm256_set1_epi8('@')));
-    return static_cast<quint32>(_mm256_movemask_epi8(_mm256_or_si256(_mm256_and_si256(eOrT, r), atAt)));
-}
-
-// As load16, 32 bytes (33 readable).
-struct Step32
-{
-    __m256i bytes;
-    __m256i next;
-    quint32 high;
+    quint32 newlines;
+    quint32 controls; // other than '\n' and '\r'
     quint32 carriage;
+    quint32 nonAscii;
+    quint32 candidates;
 };
 
-__attribute__((target("avx2"), always_inline)) inline Step32 load32(const char *at)
+__attribute__((target("avx2"), always_inline)) inline quint32 mask(__m256i vector)
+{
+    return static_cast<quint32>(_mm256_movemask_epi8(vector));
+}
+
+__attribute__((target("avx2"), always_inline)) inline __m256i same(__m256i vector, char byte)
+{
+    return _mm256_cmpeq_epi8(vector, _mm256_set1_epi8(byte));
+}
+
+__attribute__((target("avx2"), always_inline)) inline Masks32 lineMasks32(const char *at)
 {
     const __m256i bytes = _mm256_loadu_si256(reinterpret_cast<const __m256i *>(at));
-    return {bytes, _mm256_loadu_si256(reinterpret_cast<const __m256i *>(at + 1)),
-            static_cast<quint32>(_mm256_movemask_epi8(bytes)),
-            static_cast<quint32>(_mm256_movemask_epi8(_mm256_cmpeq_epi8(bytes, _mm256_set1_epi8('\r'))))};
+    const __m256i next = _mm256_loadu_si256(reinterpret_cast<const __m256i *>(at + 1));
+    // Unsigned "≤ 0x1f" as min(byte, 0x1f) == byte; and DEL.
+    const __m256i controls = _mm256_or_si256(_mm256_cmpeq_epi8(_mm256_min_epu8(bytes, _mm256_set1_epi8(0x1f)), bytes), same(bytes, 0x7f));
+    const __m256i r = same(_mm256_or_si256(next, _mm256_set1_epi8(0x20)), 'r');
+    const __m256i eOrT = _mm256_or_si256(same(bytes, 'E'), same(bytes, 'T'));
+    const __m256i atAt = _mm256_and_si256(same(bytes, '@'), same(next, '@'));
+    Masks32 masks;
+    masks.newlines = mask(same(bytes, '\n'));
+    masks.carriage = mask(same(bytes, '\r'));
+    masks.controls = mask(controls) & ~(masks.newlines | masks.carriage);
+    masks.nonAscii = mask(bytes);
+    masks.candidates = mask(_mm256_or_si256(_mm256_and_si256(eOrT, r), atAt));
+    return masks;
 }
 
 __attribute__((target("avx2"), always_inline)) inline void scanStep32(const char *at, const char *end, LineBits &bits,
                                                                       LineScan &scan)
 {
-    const auto [bytes, next, high, carriage] = load32(at);
-    bits.nonAscii |= high;
-    bits.carriage |= carriage;
-    bits.otherControls |= controls32(bytes, high) & ~carriage;
-    for (quint32 candidates = candidates32(bytes, next); candidates; candidates &= candidates - 1)
+    const Masks32 masks = lineMasks32(at);
+    bits.nonAscii |= masks.nonAscii;
+    bits.carriage |= masks.carriage;
+    bits.otherControls |= masks.controls | masks.newlines; // in a single line, a '\n' is just a control
+    for (quint32 candidates = masks.candidates; candidates; candidates &= candidates - 1)
         checkCandidate(at + __builtin_ctz(candidates), end, scan);
 }
 
@@ -299,45 +308,6 @@ void scanBlockBytes(const char *at, const char *blockEnd, const char *end, LineC
 }
 
 #if defined(VIBEML_SCAN_AVX2)
-// The multi-line scan's masks for 32 bytes: as load32, controls32 and candidates32, with fewer
-// instructions where the answer allows (one movemask for all controls; 'R' or 'r' in one compare).
-struct Masks32
-{
-    quint32 newlines;
-    quint32 controls; // other than '\n' and '\r'
-    quint32 carriage;
-    quint32 nonAscii;
-    quint32 candidates;
-};
-
-__attribute__((target("avx2"), always_inline)) inline quint32 mask(__m256i vector)
-{
-    return static_cast<quint32>(_mm256_movemask_epi8(vector));
-}
-
-__attribute__((target("avx2"), always_inline)) inline __m256i same(__m256i vector, char byte)
-{
-    return _mm256_cmpeq_epi8(vector, _mm256_set1_epi8(byte));
-}
-
-__attribute__((target("avx2"), always_inline)) inline Masks32 lineMasks32(const char *at)
-{
-    const __m256i bytes = _mm256_loadu_si256(reinterpret_cast<const __m256i *>(at));
-    const __m256i next = _mm256_loadu_si256(reinterpret_cast<const __m256i *>(at + 1));
-    // Unsigned "≤ 0x1f" as min(byte, 0x1f) == byte; and DEL.
-    const __m256i controls = _mm256_or_si256(_mm256_cmpeq_epi8(_mm256_min_epu8(bytes, _mm256_set1_epi8(0x1f)), bytes), same(bytes, 0x7f));
-    const __m256i r = same(_mm256_or_si256(next, _mm256_set1_epi8(0x20)), 'r');
-    const __m256i eOrT = _mm256_or_si256(same(bytes, 'E'), same(bytes, 'T'));
-    const __m256i atAt = _mm256_and_si256(same(bytes, '@'), same(next, '@'));
-    Masks32 masks;
-    masks.newlines = mask(same(bytes, '\n'));
-    masks.carriage = mask(same(bytes, '\r'));
-    masks.controls = mask(controls) & ~(masks.newlines | masks.carriage);
-    masks.nonAscii = mask(bytes);
-    masks.candidates = mask(_mm256_or_si256(_mm256_and_si256(eOrT, r), atAt));
-    return masks;
-}
-
 inline quint64 joinMasks(quint32 low, quint32 high)
 {
     return quint64{low} | (quint64{high} << 32);
