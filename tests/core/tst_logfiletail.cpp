@@ -26,6 +26,15 @@ void append(const QString &path, const QByteArray &bytes)
     QCOMPARE(file.write(bytes), bytes.size());
 }
 
+// `count` numbered lines: "<prefix>0\n<prefix>1\n…".
+QByteArray numberedLines(const QByteArray &prefix, int count)
+{
+    QByteArray lines;
+    for (int i = 0; i < count; ++i)
+        lines += prefix + QByteArray::number(i) + '\n';
+    return lines;
+}
+
 // What a reader assembles from the tail: everything since the last reset().
 struct Reader
 {
@@ -92,9 +101,7 @@ private Q_SLOTS:
     void readsABoundedAmountPerTurn()
     {
         const QString path = m_dir.filePath(QStringLiteral("big.log"));
-        QByteArray big;
-        for (int i = 0; i < 200'000; ++i)
-            big += "(task, pid=3012) a line of a big log " + QByteArray::number(i) + '\n';
+        const QByteArray big = numberedLines("(task, pid=3012) a line of a big log ", 200'000);
         append(path, big);
         LogFileTail tail;
         tail.setBytesPerTurn(256 * 1024);
@@ -160,10 +167,7 @@ private Q_SLOTS:
         // A backlog is read a chunk ahead, across turns; a file rewritten meanwhile must still
         // end up as exactly its new content.
         const QString path = m_dir.filePath(QStringLiteral("ahead-rewritten.log"));
-        QByteArray old;
-        for (int i = 0; i < 20'000; ++i)
-            old += "old line " + QByteArray::number(i) + '\n';
-        append(path, old);
+        append(path, numberedLines("old line ", 20'000));
         LogFileTail tail;
         tail.setPollInterval(20);
         tail.setBytesPerTurn(16 * 1024);
@@ -173,9 +177,7 @@ private Q_SLOTS:
         QCoreApplication::processEvents(); // one turn: the next turn's first chunk is being read
         QVERIFY(!reader.bytes.isEmpty());
         QVERIFY(!tail.isCaughtUp());
-        QByteArray fresh;
-        for (int i = 0; i < 30'000; ++i)
-            fresh += "new line " + QByteArray::number(i) + '\n';
+        const QByteArray fresh = numberedLines("new line ", 30'000);
         {
             QFile file(path);
             QVERIFY(file.open(QIODevice::WriteOnly | QIODevice::Truncate));
@@ -368,10 +370,7 @@ private Q_SLOTS:
         // Destroyed in the middle of a big file, with batches queued and a drain posted: the
         // worker stops on its thread and the thread is joined; nothing arrives afterwards.
         const QString path = m_dir.filePath(QStringLiteral("threaded-big.log"));
-        QByteArray big;
-        for (int i = 0; i < 100'000; ++i)
-            big += "\x1b[1mbold\x1b[0m a line of a big log " + QByteArray::number(i) + '\n';
-        append(path, big);
+        append(path, numberedLines("\x1b[1mbold\x1b[0m a line of a big log ", 100'000));
         for (int round = 0; round < 5; ++round) {
             qint64 received = 0;
             {

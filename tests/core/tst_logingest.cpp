@@ -18,17 +18,6 @@ QStringList texts(const LogLineStore &store)
     return lines;
 }
 
-QStringList ingestAll(const QByteArray &bytes, qsizetype pieceSize)
-{
-    LogLineStore store;
-    LogIngest ingest(store);
-    for (qsizetype at = 0; at < bytes.size(); at += pieceSize)
-        ingest.feed(QByteArrayView(bytes).sliced(at, std::min(pieceSize, bytes.size() - at)));
-    ingest.finish();
-    store.commit();
-    return texts(store);
-}
-
 // Every line as the store keeps it: text, flags and spans, and the progress events, in order.
 struct Ingested
 {
@@ -57,6 +46,14 @@ Ingested ingestExactly(const QByteArray &bytes, qsizetype pieceSize)
     for (const jobs::ProgressEvent &event : ingest.takeEvents())
         result.events.append(event.kind);
     return result;
+}
+
+QStringList ingestAll(const QByteArray &bytes, qsizetype pieceSize)
+{
+    QStringList lines;
+    for (const QByteArray &text : ingestExactly(bytes, pieceSize).texts)
+        lines.append(QString::fromUtf8(text));
+    return lines;
 }
 
 } // namespace
