@@ -1,6 +1,7 @@
 #include "joblog/ReadAhead.h"
 
 #include <cerrno>
+#include <system_error>
 #include <unistd.h>
 
 namespace vibeml::joblog {
@@ -38,8 +39,13 @@ void ReadAhead::start(int fd, qint64 offset, qint64 size)
     {
         std::unique_lock lock(m_mutex);
         waitWhileRequested(lock);
-        if (!m_thread.joinable())
-            m_thread = std::thread([this] { run(); });
+        if (!m_thread.joinable()) {
+            try {
+                m_thread = std::thread([this] { run(); });
+            } catch (const std::system_error &) {
+                return; // no thread to spare: take() finds nothing and the caller reads itself
+            }
+        }
         if (m_buffer.isEmpty())
             m_buffer = std::move(m_spare);
         m_fd = fd;

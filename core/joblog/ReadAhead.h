@@ -23,7 +23,7 @@ public:
     ~ReadAhead(); // waits for a read in flight and joins the helper thread
 
     // Starts reading `size` bytes at `offset` of `fd` in the background (after discarding any
-    // read not taken yet).
+    // read not taken yet). Without a thread to spare it starts nothing, and take() says so.
     void start(int fd, qint64 offset, qint64 size);
 
     // The bytes of the read started with exactly these arguments, waiting for it to finish: fewer
