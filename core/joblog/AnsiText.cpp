@@ -275,22 +275,12 @@ qsizetype applyPlainSgrAt(const char *data, qsizetype at, qsizetype size, TextSt
 {
     if (at + 2 >= size || data[at + 1] != '[')
         return 0;
-    TextStyle result = style;
-    int value = 0;
-    for (qsizetype i = at + 2; i < size && i - at <= kMaxCsiLength; ++i) {
-        const char c = data[i];
-        if (c >= '0' && c <= '9') {
-            value = std::min(value * 10 + (c - '0'), 99999);
-        } else if (c == ';' && applyPlainCode(result, value)) {
-            value = 0;
-        } else if (c == 'm' && applyPlainCode(result, value)) {
-            style = result;
-            return i + 1;
-        } else {
-            return 0;
-        }
-    }
-    return 0;
+    qsizetype end = at + 2;
+    while (end < size && end - at < kMaxCsiLength && ((data[end] >= '0' && data[end] <= '9') || data[end] == ';'))
+        ++end;
+    if (end >= size || data[end] != 'm' || !applyPlainSgr(style, QByteArrayView(data + at + 2, end - at - 2)))
+        return 0;
+    return end + 1;
 }
 
 } // namespace
