@@ -47,6 +47,7 @@ struct Pass
 {
     double seconds = 0;
     qint64 lines = 0;
+    joblog::LogTailReader::DecodeCounts decodeCounts; // the pipeline's
 };
 
 Pass floorPass(const QString &path)
@@ -96,6 +97,7 @@ Pass pipelinePass(const QString &path, qint64 size, qint64 *pointsOut)
     Pass pass;
     pass.seconds = timer.nsecsElapsed() / 1e9;
     pass.lines = model.totalLines();
+    pass.decodeCounts = tail.decodeCounts();
     *pointsOut = points;
     if (model.rowCount() != std::min<qint64>(model.maxLines(), pass.lines))
         note(QStringLiteral("pipeline: unexpected row count %1").arg(model.rowCount()));
@@ -196,7 +198,11 @@ int main(int argc, char *argv[])
         qint64 points = 0;
         for (int run = 0; run < std::max(1, qEnvironmentVariableIntValue("VIBEML_BENCH_RUNS")); ++run) {
             const Pass pass = pipelinePass(path, size, &points);
-            note(QStringLiteral("pipeline: %1 s").arg(pass.seconds, 0, 'f', 3));
+            note(QStringLiteral("pipeline: %1 s (stretches: %2, on the helper thread %3, decoded again %4)")
+                     .arg(pass.seconds, 0, 'f', 3)
+                     .arg(pass.decodeCounts.stretches)
+                     .arg(pass.decodeCounts.onHelper)
+                     .arg(pass.decodeCounts.decodedAgain));
         }
         return 0;
     }

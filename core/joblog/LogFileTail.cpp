@@ -1,9 +1,14 @@
 #include "joblog/LogFileTail.h"
 
 #include "joblog/LogIngest.h"
+#include "joblog/StretchDecoder.h"
 
 #include <QFileInfo>
 #include <QMetaObject>
+
+#include <algorithm>
+#include <cstring>
+#include <optional>
 
 #include <sys/stat.h>
 
@@ -159,7 +164,7 @@ void LogFileTail::check()
         const qint64 wanted = std::min(budget, m_chunkBytes);
         // A backlog is read one chunk ahead (see below); a trickle is read here.
         std::optional<QByteArray> readAhead = m_readAhead.take(fd, m_position, wanted);
-        QByteArray chunk = readAhead ? std::move(*readAhead) : QByteArray();
+        QByteArray chunk = readAhead ? std::move(*readAhead) : m_readAhead.takeSpare();
         if (!readAhead) {
             chunk.resize(wanted);
             chunk.truncate(std::max<qint64>(0, ReadAhead::readFully(fd, m_position, chunk.data(), wanted)));
@@ -196,13 +201,15 @@ void LogFileTail::check()
 
 // ---- LogTailReader ------------------------------------------------------------------------
 
-// Lives on the reader thread: the tail, the ingest and the batch being filled.
+// Lives on the reader thread: the tail, the ingest, the batch being filled, and the reads not yet
+// turned into lines (a big read's middle is decoded on a helper thread, see StretchDecoder.h).
 class LogTailReader::Worker final : public QObject
 {
 public:
     explicit Worker(LogTailReader &front) : m_front(front)
     {
         connect(&m_tail, &LogFileTail::reset, this, [this] {
+            m_plan.clear(); // a stretch still on the helper is finished there and dropped
             m_ingest.reset();
             m_batch.clear();
             if (!m_settingPath) { // a replaced or truncated file; setPath's own reset the front announced
@@ -213,14 +220,12 @@ public:
             }
         });
         connect(&m_tail, &LogFileTail::bytesRead, this, [this](const QByteArray &bytes) {
-            m_ingest.feed(bytes);
-            handOver();
+            plan(bytes, m_tail.position());
+            join();
         });
         connect(&m_tail, &LogFileTail::caughtUp, this, [this] {
-            Item item;
-            item.kind = Item::Kind::CaughtUp;
-            item.generation = m_generation;
-            m_front.post(std::move(item));
+            m_plan.push_back(Step{Step::Kind::CaughtUp, {}, {}, {}, m_tail.position()});
+            join();
         });
     }
 
@@ -236,6 +241,7 @@ public:
     }
 
     void setPollInterval(int milliseconds) { m_tail.setPollInterval(milliseconds); }
+    void setChunkBytes(qint64 bytes) { m_tail.setChunkBytes(bytes); }
     void checkSoon() { m_tail.checkSoon(); }
 
     void resume()
@@ -246,14 +252,104 @@ public:
     }
 
 private:
-    void handOver()
+    // A read not yet turned into lines, in file order: bytes for m_ingest, a stretch of whole
+    // lines decoded apart (on the helper or here), or the news that the file was read to its end.
+    struct Step
+    {
+        enum class Kind { Bytes, Stretch, CaughtUp };
+        Kind kind = Kind::Bytes;
+        QByteArray bytes; // Bytes: the read `view` is in
+        QByteArrayView view;
+        std::shared_ptr<DecodedStretch> stretch;
+        qint64 endPosition = 0; // the file offset just past this step's bytes
+    };
+
+    // A read of at least this much has its whole lines decoded as a stretch (a backlog's reads;
+    // a live log's are smaller).
+    static constexpr qsizetype kStretchReadBytes = qsizetype{64} << 10;
+    // At most this many stretches wait for the one in front of them (each holds a decoded read).
+    static constexpr int kMaxStretchesAhead = 4;
+
+    void plan(const QByteArray &bytes, qint64 endPosition)
+    {
+        const qint64 begin = endPosition - bytes.size();
+        const QByteArrayView view(bytes);
+        if (view.size() >= kStretchReadBytes && StretchDecoder::helps()) {
+            // The first line may finish the previous read's last one, and the last may go on in
+            // the next read: those go through m_ingest, the whole lines between are a stretch.
+            const char *const data = view.data();
+            const auto size = static_cast<size_t>(view.size());
+            const auto *firstNewline = static_cast<const char *>(std::memchr(data, '\n', size));
+            const auto *lastNewline = static_cast<const char *>(memrchr(data, '\n', size));
+            const qsizetype first = firstNewline ? firstNewline - data + 1 : 0;
+            const qsizetype last = lastNewline ? lastNewline - data + 1 : 0;
+            if (first > 0 && last - first >= kStretchReadBytes / 2) {
+                if (std::count_if(m_plan.begin(), m_plan.end(), [](const Step &step) { return step.stretch != nullptr; }) >= kMaxStretchesAhead) {
+                    m_decoder.wait();
+                    join();
+                }
+                m_plan.push_back(Step{Step::Kind::Bytes, bytes, view.first(first), {}, begin + first});
+                auto stretch = std::make_shared<DecodedStretch>(bytes, first, last, m_batch.expectedChunkBytes());
+                m_front.m_stretches.fetch_add(1, std::memory_order_relaxed);
+                const bool onHelper = m_decoder.start(stretch, [this] {
+                    QMetaObject::invokeMethod(this, [this] { join(); }, Qt::QueuedConnection);
+                });
+                if (onHelper)
+                    m_front.m_stretchesOnHelper.fetch_add(1, std::memory_order_relaxed);
+                else
+                    stretch->decode(); // the helper is busy with the one before: this thread takes it
+                m_plan.push_back(Step{Step::Kind::Stretch, {}, {}, std::move(stretch), begin + last});
+                m_plan.push_back(Step{Step::Kind::Bytes, bytes, view.sliced(last), {}, endPosition});
+                return;
+            }
+        }
+        m_plan.push_back(Step{Step::Kind::Bytes, bytes, view, {}, endPosition});
+    }
+
+    // Turns the front of the plan into lines, in file order, up to a stretch still on the helper
+    // (its end calls this again), and hands them over.
+    void join()
+    {
+        std::optional<qint64> endPosition;
+        while (!m_plan.empty()) {
+            Step &step = m_plan.front();
+            if (step.kind == Step::Kind::Bytes) {
+                m_ingest.feed(step.view);
+            } else if (step.kind == Step::Kind::Stretch) {
+                if (!step.stretch->isDecoded())
+                    break;
+                if (m_ingest.adoptContinuation(step.stretch->ingest)) {
+                    m_batch.appendBatch(std::move(step.stretch->batch));
+                } else { // colours carried over into it: decoded again, from the right state
+                    m_front.m_stretchesDecodedAgain.fetch_add(1, std::memory_order_relaxed);
+                    m_ingest.feed(step.stretch->lines);
+                }
+            } else {
+                if (endPosition)
+                    handOver(*endPosition);
+                endPosition.reset();
+                Item item;
+                item.kind = Item::Kind::CaughtUp;
+                item.generation = m_generation;
+                m_front.post(std::move(item));
+                m_plan.pop_front();
+                continue;
+            }
+            endPosition = step.endPosition;
+            m_plan.pop_front();
+        }
+        if (endPosition)
+            handOver(*endPosition);
+    }
+
+    void handOver(qint64 endPosition)
     {
         Item item;
         item.generation = m_generation;
         item.lines.lines = std::move(m_batch);
         m_batch.clear();
         item.lines.events = m_ingest.takeEvents();
-        item.lines.endPosition = m_tail.position();
+        item.lines.endPosition = endPosition;
         m_front.post(std::move(item));
         // Too much waits for the window: stop reading until it took some. Held first, then the
         // amount looked at again — the front looks at "held" after taking — so one of the two
@@ -271,8 +367,10 @@ private:
     LogFileTail m_tail{this};
     LogBatch m_batch;
     LogIngest m_ingest{m_batch};
+    std::deque<Step> m_plan;
     quint64 m_generation = 0;
     bool m_settingPath = false;
+    StretchDecoder m_decoder; // last: its thread is joined before anything it reports to goes
 };
 
 LogTailReader::LogTailReader(QObject *parent) : QObject(parent), m_thread(new QThread)
@@ -317,6 +415,16 @@ void LogTailReader::setPollInterval(int milliseconds)
 {
     QMetaObject::invokeMethod(m_worker, [worker = m_worker, milliseconds] { worker->setPollInterval(milliseconds); },
                               Qt::QueuedConnection);
+}
+
+void LogTailReader::setChunkBytes(qint64 bytes)
+{
+    QMetaObject::invokeMethod(m_worker, [worker = m_worker, bytes] { worker->setChunkBytes(bytes); }, Qt::QueuedConnection);
+}
+
+LogTailReader::DecodeCounts LogTailReader::decodeCounts() const
+{
+    return {m_stretches.load(), m_stretchesOnHelper.load(), m_stretchesDecodedAgain.load()};
 }
 
 void LogTailReader::checkSoon()

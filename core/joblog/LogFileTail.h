@@ -120,6 +120,7 @@ public:
     void setPath(const QString &path);
     QString path() const { return m_path; }
     void setPollInterval(int milliseconds);
+    void setChunkBytes(qint64 bytes); // as LogFileTail::setChunkBytes (tests)
     void setMaxQueuedBytes(qint64 bytes) { m_maxQueuedBytes.store(std::max<qint64>(1, bytes)); }
     qint64 maxQueuedBytes() const { return m_maxQueuedBytes.load(); }
 
@@ -129,6 +130,15 @@ public:
     qint64 position() const { return m_position; } // file bytes whose lines were emitted
     bool isCaughtUp() const { return m_caughtUp; }
     qint64 linesEmitted() const { return m_linesEmitted; }
+
+    // How the whole lines of big reads were decoded (StretchDecoder.h), since construction.
+    struct DecodeCounts
+    {
+        qint64 stretches = 0;
+        qint64 onHelper = 0;      // decoded on the helper thread (the rest on the reader's)
+        qint64 decodedAgain = 0;  // colours carried over into them: decoded again, in order
+    };
+    DecodeCounts decodeCounts() const;
 
     // Emits what the worker has ready now (it also happens on its own, soon after the worker queues).
     void drain();
@@ -163,6 +173,9 @@ private:
     std::atomic<qint64> m_maxQueuedBytes{kDefaultMaxQueuedBytes};
     std::atomic<quint64> m_generation{0}; // bumped by setPath; older items are dropped
     std::atomic<bool> m_workerHeld{false};
+    std::atomic<qint64> m_stretches{0};
+    std::atomic<qint64> m_stretchesOnHelper{0};
+    std::atomic<qint64> m_stretchesDecodedAgain{0};
     qint64 m_position = 0;
     qint64 m_linesEmitted = 0;
     bool m_caughtUp = false;

@@ -141,6 +141,17 @@ void LogIngest::reset()
     m_events.clear();
 }
 
+bool LogIngest::adoptContinuation(LogIngest &later)
+{
+    if (!m_pending.isEmpty() || !m_style.isPlain())
+        return false;
+    m_style = later.m_style;
+    m_pending = std::exchange(later.m_pending, {});
+    m_lines += std::exchange(later.m_lines, 0);
+    m_events.append(later.takeEvents());
+    return true;
+}
+
 QList<jobs::ProgressEvent> LogIngest::takeEvents()
 {
     return std::exchange(m_events, {});

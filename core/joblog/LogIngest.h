@@ -36,6 +36,14 @@ public:
     void finish();  // the end of the input: an unfinished last line counts as a line
     void reset();   // a new input: forget the unfinished line and the colour state
 
+    // Joins `later`, an ingest that decoded the lines that follow this one's from a fresh start
+    // (default colours, no unfinished line), when that start was right: this ingest has no
+    // unfinished line and ends with the default colours. Then `later`'s lines, already in its own
+    // sink, are exactly what this ingest would have made of them, and this one goes on from where
+    // `later` ended (colours, line count, events after its own). False, changing nothing, when the
+    // colours carried over: the caller decodes those lines again here.
+    bool adoptContinuation(LogIngest &later);
+
     qsizetype pendingBytes() const { return m_pending.size(); }
     qint64 linesIngested() const { return m_lines; }
 

@@ -1,6 +1,7 @@
 #include "joblog/LogLineStore.h"
 
 #include <algorithm>
+#include <iterator>
 
 namespace vibeml::joblog {
 namespace {
@@ -71,6 +72,20 @@ void LogBatch::appendLine(QByteArrayView text, quint8 flags, std::span<const Sty
     ++m_lines;
     m_textBytes += text.size();
     m_longestLine = std::max(m_longestLine, text.size());
+}
+
+void LogBatch::appendBatch(LogBatch &&later)
+{
+    if (later.m_chunks.empty())
+        return;
+    if (!m_chunks.empty())
+        m_chunks.back().seal();
+    m_chunks.insert(m_chunks.end(), std::make_move_iterator(later.m_chunks.begin()), std::make_move_iterator(later.m_chunks.end()));
+    m_lines += later.m_lines;
+    m_textBytes += later.m_textBytes;
+    m_longestLine = std::max(m_longestLine, later.m_longestLine);
+    m_expectedChunkBytes = later.m_expectedChunkBytes;
+    later.clear();
 }
 
 void LogBatch::clear()

@@ -67,6 +67,13 @@ class LogBatch final : public LineSink
 {
 public:
     void appendLine(QByteArrayView text, quint8 flags, std::span<const StyleSpan> spans = {}) override;
+    // Moves the lines of `later` after these (its chunks, not copied); leaves `later` empty.
+    void appendBatch(LogBatch &&later);
+
+    // The text capacity a new chunk starts with (learnt from the chunks so far): a batch that
+    // starts like another one's grows its first chunk without copying it again and again.
+    size_t expectedChunkBytes() const { return m_expectedChunkBytes; }
+    void setExpectedChunkBytes(size_t bytes) { m_expectedChunkBytes = bytes; }
 
     qsizetype lineCount() const { return m_lines; }
     qint64 textBytes() const { return m_textBytes; }

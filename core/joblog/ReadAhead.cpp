@@ -1,5 +1,6 @@
 #include "joblog/ReadAhead.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <system_error>
 #include <unistd.h>
@@ -47,7 +48,7 @@ void ReadAhead::start(int fd, qint64 offset, qint64 size)
             }
         }
         if (m_buffer.isEmpty())
-            m_buffer = std::move(m_spare);
+            m_buffer = takeSpare();
         m_fd = fd;
         m_offset = offset;
         m_size = size;
@@ -79,8 +80,22 @@ void ReadAhead::discard()
 
 void ReadAhead::recycle(QByteArray &&buffer)
 {
-    if (buffer.isDetached() && m_spare.isEmpty())
-        m_spare = std::move(buffer);
+    if (buffer.capacity() == 0)
+        return;
+    if (m_spares.size() >= kMaxSpares)
+        m_spares.erase(m_spares.begin());
+    m_spares.push_back(std::move(buffer));
+}
+
+QByteArray ReadAhead::takeSpare()
+{
+    // Detached: this list holds the only reference, so nobody reads these bytes any more.
+    const auto free = std::find_if(m_spares.begin(), m_spares.end(), [](const QByteArray &spare) { return spare.isDetached(); });
+    if (free == m_spares.end())
+        return {};
+    QByteArray buffer = std::move(*free);
+    m_spares.erase(free);
+    return buffer;
 }
 
 void ReadAhead::waitWhileRequested(std::unique_lock<std::mutex> &lock)
@@ -100,7 +115,7 @@ void ReadAhead::run()
         const qint64 size = m_size;
         QByteArray buffer = std::move(m_buffer);
         lock.unlock();
-        // Reused buffers are only ever ours (recycle takes unshared ones), so this never copies.
+        // Reused buffers are only ever ours (takeSpare gives unshared ones), so this never copies.
         if (buffer.size() < size)
             buffer.resize(size);
         const qint64 got = readFully(fd, offset, buffer.data(), size);

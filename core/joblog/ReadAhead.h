@@ -6,6 +6,7 @@
 #include <mutex>
 #include <optional>
 #include <thread>
+#include <vector>
 
 // Reads the next stretch of a file on a helper thread while the caller decodes the current one,
 // so that copying a big log out of the page cache overlaps with its decoding (LogFileTail uses it
@@ -34,8 +35,12 @@ public:
     // Waits for a read in flight and forgets it.
     void discard();
 
-    // Hands back a buffer the caller is done with, to read into next time (if nobody else holds it).
+    // Hands back a buffer the caller delivered, to read into again once nobody else holds it (a
+    // reader may keep a read until its lines are done): a reused buffer's pages are already
+    // there, a fresh one's are faulted in and zeroed by the kernel first.
     void recycle(QByteArray &&buffer);
+    // A recycled buffer nobody else holds any more, or an empty one.
+    QByteArray takeSpare();
 
     // Reads like pread, retrying interrupted and short reads until `size` bytes or the end of the file.
     static qint64 readFully(int fd, qint64 offset, char *into, qint64 size);
@@ -56,7 +61,8 @@ private:
     qint64 m_size = 0;
     QByteArray m_buffer; // the helper's while Requested, the caller's otherwise
     qint64 m_got = 0;
-    QByteArray m_spare;  // the caller's only
+    static constexpr size_t kMaxSpares = 8;
+    std::vector<QByteArray> m_spares; // the caller's only; oldest first
 };
 
 } // namespace vibeml::joblog

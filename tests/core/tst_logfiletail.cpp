@@ -5,11 +5,13 @@
 #include "TestSupport.h"
 
 #include <QDir>
+#include <QRandomGenerator>
 #include <QSignalSpy>
 #include <QStringList>
 #include <QThread>
 #include <QTemporaryDir>
 
+#include <algorithm>
 #include <cstdio>
 #include <fcntl.h>
 #include <memory>
@@ -144,11 +146,20 @@ private Q_SLOTS:
             // A buffer someone still holds is never read into again.
             ahead.start(fd, 0, 10);
             QByteArray first = *ahead.take(fd, 0, 10);
-            const QByteArray kept = first;
+            QByteArray kept = first;
             ahead.recycle(std::move(first));
             ahead.start(fd, 10, 10);
-            QCOMPARE(ahead.take(fd, 10, 10).value_or("?"), QByteArray("abcdefghij"));
+            QByteArray second = ahead.take(fd, 10, 10).value_or("?");
+            QCOMPARE(second, QByteArray("abcdefghij"));
             QCOMPARE(kept, QByteArray("0123456789"));
+            // Once its last holder lets go, it is read into again.
+            const char *const keptAt = kept.constData();
+            ahead.recycle(std::move(second));
+            kept = QByteArray();
+            ahead.start(fd, 5, 10);
+            const QByteArray reused = ahead.take(fd, 5, 10).value_or("?");
+            QCOMPARE(reused, QByteArray("56789abcde"));
+            QCOMPARE(reused.constData(), keptAt);
             // An unshared one is.
             ahead.start(fd, 0, 3);
             QByteArray own = *ahead.take(fd, 0, 3);
@@ -323,6 +334,70 @@ private Q_SLOTS:
         }
         QCOMPARE(line, qint64(kLines));
         QCOMPARE(resets, 1);
+    }
+
+    void readerDecodesBigReadsOnTwoThreadsExactlyAsOne()
+    {
+        // A backlog read in 64 KiB pieces: the whole lines of each are decoded apart (on the
+        // helper thread or the reader's) and joined in order. Colours left set at a line's end,
+        // redraws, long lines that span reads, progress lines and bad UTF-8: the lines, flags,
+        // colours and events are exactly those of one ingest over the whole file.
+        QRandomGenerator random(31);
+        const QByteArrayList pieces = {"ERROR", "Traceback (most recent call last)", "@@VIBEML@@ {\"event\": \"progress\", \"step\": 3}",
+                                       "\r", "(task, pid=7) ", "\x1b[31m", "\x1b[0m", "\x1b[0m", "\x1b[1;32m", "\t", "é", "█",
+                                       "\xff", "plain text "};
+        QByteArray all;
+        while (all.size() < 4'000'000) {
+            const int parts = random.bounded(0, 8);
+            for (int i = 0; i < parts; ++i) {
+                all += QByteArray(random.bounded(0, 40), 'x');
+                all += pieces.at(random.bounded(pieces.size()));
+            }
+            if (all.size() > 1'000'000 && all.size() < 1'000'300)
+                all += QByteArray(200'000, 'y'); // longer than a read: three reads without a line's end
+            all += '\n';
+        }
+        const QString path = m_dir.filePath(QStringLiteral("threaded-stretches.log"));
+        append(path, all);
+
+        LogTailReader reader;
+        reader.setChunkBytes(64 << 10);
+        reader.setMaxQueuedBytes(qint64{1} << 30);
+        LogLineStore store(10'000'000);
+        QList<vibeml::jobs::ProgressEvent::Kind> events;
+        connect(&reader, &LogTailReader::linesRead, this, [&](IngestedLines &lines) {
+            for (const vibeml::jobs::ProgressEvent &event : lines.events)
+                events.append(event.kind);
+            store.appendBatch(std::move(lines.lines));
+            store.commit();
+        });
+        reader.setPath(path);
+        QTRY_VERIFY_WITH_TIMEOUT(reader.position() == all.size() && reader.isCaughtUp(), 30000);
+
+        LogLineStore expected(10'000'000);
+        LogIngest ingest(expected);
+        ingest.feed(all);
+        expected.commit();
+        QList<vibeml::jobs::ProgressEvent::Kind> expectedEvents;
+        for (const vibeml::jobs::ProgressEvent &event : ingest.takeEvents())
+            expectedEvents.append(event.kind);
+        QCOMPARE(store.size(), expected.size());
+        for (qsizetype row = 0; row < store.size(); ++row) {
+            const LogLine got = store.line(row);
+            const LogLine want = expected.line(row);
+            QCOMPARE(got.text, want.text);
+            QCOMPARE(got.flags, want.flags);
+            QVERIFY(std::equal(got.spans.begin(), got.spans.end(), want.spans.begin(), want.spans.end()));
+        }
+        QCOMPARE(events, expectedEvents);
+        QCOMPARE(reader.linesEmitted(), expected.totalLines());
+
+        const LogTailReader::DecodeCounts counts = reader.decodeCounts();
+        QVERIFY2(counts.stretches > 30, QByteArray::number(counts.stretches).constData());
+        QVERIFY(counts.decodedAgain > 0); // some reads began with colours still set
+        QVERIFY(counts.decodedAgain < counts.stretches);
+        if (QThread::idealThreadCount() > 1)
+            QVERIFY(counts.onHelper > 0);
     }
 
     void readerStartsOverOnAReplacedFileAndDropsTheOldOne()

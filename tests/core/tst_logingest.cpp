@@ -28,13 +28,8 @@ struct Ingested
     bool operator==(const Ingested &) const = default;
 };
 
-Ingested ingestExactly(const QByteArray &bytes, qsizetype pieceSize)
+Ingested collected(LogLineStore &store, LogIngest &ingest)
 {
-    LogLineStore store;
-    LogIngest ingest(store);
-    for (qsizetype at = 0; at < bytes.size(); at += pieceSize)
-        ingest.feed(QByteArrayView(bytes).sliced(at, std::min(pieceSize, bytes.size() - at)));
-    ingest.finish();
     store.commit();
     Ingested result;
     for (qsizetype row = 0; row < store.size(); ++row) {
@@ -46,6 +41,38 @@ Ingested ingestExactly(const QByteArray &bytes, qsizetype pieceSize)
     for (const jobs::ProgressEvent &event : ingest.takeEvents())
         result.events.append(event.kind);
     return result;
+}
+
+Ingested ingestExactly(const QByteArray &bytes, qsizetype pieceSize)
+{
+    LogLineStore store;
+    LogIngest ingest(store);
+    for (qsizetype at = 0; at < bytes.size(); at += pieceSize)
+        ingest.feed(QByteArrayView(bytes).sliced(at, std::min(pieceSize, bytes.size() - at)));
+    ingest.finish();
+    return collected(store, ingest);
+}
+
+// As the log reader decodes a big read on two threads: the whole lines [begin, end) first, apart,
+// from a fresh start; then what comes before them; then the two joined (or those lines decoded
+// again, when the join is refused); then the rest.
+Ingested ingestWithStretch(const QByteArray &bytes, qsizetype begin, qsizetype end, bool *adopted)
+{
+    const QByteArrayView all(bytes);
+    LogBatch apartLines;
+    LogIngest apart(apartLines);
+    apart.feed(all.sliced(begin, end - begin));
+    LogLineStore store;
+    LogIngest ingest(store);
+    ingest.feed(all.first(begin));
+    *adopted = ingest.adoptContinuation(apart);
+    if (*adopted)
+        store.appendBatch(std::move(apartLines));
+    else
+        ingest.feed(all.sliced(begin, end - begin));
+    ingest.feed(all.sliced(end));
+    ingest.finish();
+    return collected(store, ingest);
 }
 
 QStringList ingestAll(const QByteArray &bytes, qsizetype pieceSize)
@@ -97,6 +124,40 @@ private Q_SLOTS:
             bytes += '\n';
             QVERIFY2(ingestExactly(bytes, bytes.size()) == ingestExactly(bytes, 1), bytes.toPercentEncoding().constData());
         }
+    }
+
+    // Lines decoded apart from a fresh start and joined to what came before them are exactly the
+    // lines one ingest makes of the whole; where colours carried over into them the join is
+    // refused (and they are decoded again), never taken wrong.
+    void linesDecodedApartJoinExactly()
+    {
+        QRandomGenerator random(29);
+        const QByteArrayList pieces = {"ERROR", "Traceback (most recent call last)", "@@VIBEML@@ {\"event\": \"start\"}",
+                                       "\r", "\n", "\n", "\n", "(task, pid=7) ", "\x1b[31m", "\x1b[0m", "\x1b[1;32m",
+                                       "\x1b[2K", "\t", "é", "\xff", "plain text ", "\r\n"};
+        int adoptedCount = 0;
+        int refusedCount = 0;
+        for (int round = 0; round < 3000; ++round) {
+            QByteArray bytes;
+            const int parts = random.bounded(2, 40);
+            for (int i = 0; i < parts; ++i) {
+                bytes += QByteArray(random.bounded(0, 30), 'x');
+                bytes += pieces.at(random.bounded(pieces.size()));
+            }
+            QList<qsizetype> lineStarts = {0};
+            for (qsizetype at = 0; (at = bytes.indexOf('\n', at)) >= 0; ++at)
+                lineStarts.append(at + 1);
+            const qsizetype begin = lineStarts.at(random.bounded(lineStarts.size()));
+            const qsizetype end = lineStarts.at(random.bounded(lineStarts.size()));
+            if (end <= begin)
+                continue;
+            bool adopted = false;
+            QVERIFY2(ingestWithStretch(bytes, begin, end, &adopted) == ingestExactly(bytes, bytes.size()),
+                     bytes.toPercentEncoding().constData());
+            ++(adopted ? adoptedCount : refusedCount);
+        }
+        QVERIFY(adoptedCount > 500);
+        QVERIFY(refusedCount > 100);
     }
 
     void carriageReturnsCollapse_data()
