@@ -389,10 +389,105 @@ bool isContinuation(uchar byte)
 
 } // namespace
 
+#if defined(VIBEML_SCAN_AVX2)
+// Keiser and Lemire's check ("Validating UTF-8 in less than one instruction per byte", 2021): every
+// error shows in some pair of neighbouring bytes, found by looking up the first byte's two nibbles
+// and the second's high nibble in 16-entry tables (bit i of each entry: "this pair may be error
+// i"; an error is a bit set in all three), plus where a third or fourth byte must follow.
+namespace utf8 {
+constexpr char kTooShort = 1 << 0;  // a lead byte, then no continuation
+constexpr char kTooLong = 1 << 1;   // ASCII, then a continuation
+constexpr char kOverlong3 = 1 << 2; // E0 80..9F
+constexpr char kTooLarge = 1 << 3;  // F4 90.., F5..
+constexpr char kSurrogate = 1 << 4; // ED A0..BF
+constexpr char kOverlong2 = 1 << 5; // C0, C1
+constexpr char kTooLarge1000 = 1 << 6; // F5.. 80..8F
+constexpr char kOverlong4 = 1 << 6; // F0 80..8F
+constexpr char kTwoContinuations = static_cast<char>(1 << 7);
+constexpr char kCarry = kTooShort | kTooLong | kTwoContinuations; // decided by the first byte's high nibble
+constexpr char kFromF = kCarry | kTooLarge | kTooLarge1000;
+} // namespace utf8
+
+struct Utf8Tables
+{
+    __m256i firstHigh;
+    __m256i firstLow;
+    __m256i secondHigh;
+};
+
+__attribute__((target("avx2"), always_inline)) inline Utf8Tables utf8Tables()
+{
+    using namespace utf8;
+    const char continuation = kTooLong | kOverlong2 | kTwoContinuations;
+    return {_mm256_broadcastsi128_si256(_mm_setr_epi8(kTooLong, kTooLong, kTooLong, kTooLong, kTooLong, kTooLong, kTooLong, kTooLong,
+                                                      kTwoContinuations, kTwoContinuations, kTwoContinuations, kTwoContinuations,
+                                                      kTooShort | kOverlong2, kTooShort, kTooShort | kOverlong3 | kSurrogate,
+                                                      kTooShort | kTooLarge | kTooLarge1000 | kOverlong4)),
+            _mm256_broadcastsi128_si256(_mm_setr_epi8(kCarry | kOverlong3 | kOverlong2 | kOverlong4, kCarry | kOverlong2, kCarry,
+                                                      kCarry, kCarry | kTooLarge, kFromF, kFromF, kFromF, kFromF, kFromF, kFromF,
+                                                      kFromF, kFromF, kFromF | kSurrogate, kFromF, kFromF)),
+            _mm256_broadcastsi128_si256(_mm_setr_epi8(kTooShort, kTooShort, kTooShort, kTooShort, kTooShort, kTooShort, kTooShort,
+                                                      kTooShort, continuation | kOverlong3 | kTooLarge1000 | kOverlong4,
+                                                      continuation | kOverlong3 | kTooLarge, continuation | kSurrogate | kTooLarge,
+                                                      continuation | kSurrogate | kTooLarge, kTooShort, kTooShort, kTooShort,
+                                                      kTooShort))};
+}
+
+__attribute__((target("avx2"), always_inline)) inline __m256i highNibbles(__m256i bytes)
+{
+    return _mm256_and_si256(_mm256_srli_epi16(bytes, 4), _mm256_set1_epi8(0x0f));
+}
+
+// The error bits of the 32 bytes `bytes`, with the bytes one, two and three places earlier.
+__attribute__((target("avx2"), always_inline)) inline __m256i utf8Errors(const Utf8Tables &tables, __m256i bytes, __m256i previous1,
+                                                                         __m256i previous2, __m256i previous3)
+{
+    const __m256i special = _mm256_and_si256(
+        _mm256_and_si256(_mm256_shuffle_epi8(tables.firstHigh, highNibbles(previous1)),
+                         _mm256_shuffle_epi8(tables.firstLow, _mm256_and_si256(previous1, _mm256_set1_epi8(0x0f)))),
+        _mm256_shuffle_epi8(tables.secondHigh, highNibbles(bytes)));
+    // A third or fourth byte must be a continuation: exactly where the pair says "two continuations".
+    const __m256i mustContinue = _mm256_or_si256(_mm256_subs_epu8(previous2, _mm256_set1_epi8(char(0xe0 - 0x80))),
+                                                 _mm256_subs_epu8(previous3, _mm256_set1_epi8(char(0xf0 - 0x80))));
+    return _mm256_xor_si256(_mm256_and_si256(mustContinue, _mm256_set1_epi8(char(0x80))), special);
+}
+
+__attribute__((target("avx2"), always_inline)) inline __m256i load32(const uchar *at)
+{
+    return _mm256_loadu_si256(reinterpret_cast<const __m256i *>(at));
+}
+
+// At least 35 bytes. The first 32 with nothing before them; then 32 at a time, the last step
+// overlapping the one before (checking a byte twice changes nothing), every step with the bytes
+// one, two and three places earlier loaded from the text itself.
+__attribute__((target("avx2"))) bool isValidUtf8Avx2(const uchar *const begin, const uchar *const end)
+{
+    const Utf8Tables tables = utf8Tables();
+    const __m256i first = load32(begin);
+    const __m256i joined = _mm256_permute2x128_si256(_mm256_setzero_si256(), first, 0x21); // zeros: ASCII
+    __m256i error = utf8Errors(tables, first, _mm256_alignr_epi8(first, joined, 15), _mm256_alignr_epi8(first, joined, 14),
+                               _mm256_alignr_epi8(first, joined, 13));
+    for (const uchar *at = begin + 32;; at += 32) {
+        if (end - at < 32)
+            at = end - 32;
+        error = _mm256_or_si256(error, utf8Errors(tables, load32(at), load32(at - 1), load32(at - 2), load32(at - 3)));
+        if (end - at <= 32)
+            break;
+    }
+    // A character cut off by the end of the text.
+    const bool cut = end[-1] >= 0xc0 || end[-2] >= 0xe0 || end[-3] >= 0xf0;
+    return _mm256_testz_si256(error, error) && !cut;
+}
+#endif
+
 bool isValidUtf8(QByteArrayView text)
 {
     const auto *at = reinterpret_cast<const uchar *>(text.data());
     const auto *const end = at + text.size();
+#if defined(VIBEML_SCAN_AVX2)
+    if (kHasAvx2 && end - at >= 35)
+        return isValidUtf8Avx2(at, end);
+#endif
     for (;;) {
 #if defined(__SSE2__)
         for (; end - at >= 16; at += 16) {
@@ -439,6 +534,38 @@ LineScan scanLine(QByteArrayView line)
     }
 #endif
     scanBytes(at, end, scan, end);
+    return scan;
+}
+
+LineScan scanPatterns(QByteArrayView text)
+{
+    LineScan scan;
+    const char *at = text.data();
+    const char *const end = at + text.size();
+#if defined(__SSE2__)
+    if (end - at >= 16) {
+        auto leads = [&](const char *step) {
+            __m128i bytes;
+            std::memcpy(&bytes, step, sizeof bytes);
+            const __m128i eOrT = _mm_or_si128(_mm_cmpeq_epi8(bytes, _mm_set1_epi8('E')), _mm_cmpeq_epi8(bytes, _mm_set1_epi8('T')));
+            return static_cast<quint32>(_mm_movemask_epi8(_mm_or_si128(eOrT, _mm_cmpeq_epi8(bytes, _mm_set1_epi8('@')))));
+        };
+        for (; end - at >= 16; at += 16) {
+            for (quint32 found = leads(at); found; found &= found - 1)
+                checkCandidate(at + std::countr_zero(found), end, scan);
+        }
+        if (at < end) { // the last 16 bytes, without those the loop saw
+            const auto seen = static_cast<int>(16 - (end - at));
+            for (quint32 found = leads(end - 16) >> seen; found; found &= found - 1)
+                checkCandidate(at + std::countr_zero(found), end, scan);
+        }
+        return scan;
+    }
+#endif
+    for (; at < end; ++at) {
+        if (*at == 'E' || *at == 'T' || *at == '@')
+            checkCandidate(at, end, scan);
+    }
     return scan;
 }
 

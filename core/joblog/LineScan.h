@@ -23,6 +23,11 @@ struct LineScan
 
 LineScan scanLine(QByteArrayView line);
 
+// Only scanLine's pattern answers (looksLikeError, hasProgressMarker; the rest stay false): for a
+// line already rendered, whose other answers are known. Looks only at 'E', 'T' and '@', where
+// every pattern starts, so it costs less than a whole scan.
+LineScan scanPatterns(QByteArrayView text);
+
 // Well-formed UTF-8 as Unicode defines it (no overlong forms, no surrogates, nothing past
 // U+10FFFF) — what QByteArrayView::isValidUtf8 answers, faster on log lines: ASCII is skipped 16
 // bytes at a time, and most non-ASCII log lines have only a few characters beyond it.

@@ -212,7 +212,7 @@ void LogIngest::processLine(QByteArrayView raw, const LineScan *known)
         renderTerminalLine(raw, m_style, m_text, m_spans);
         text = QByteArrayView(m_text.data(), static_cast<qsizetype>(m_text.size()));
         spans = m_spans;
-        scan = scanLine(text); // errors and progress are judged on what is shown
+        scan = scanPatterns(text); // errors and progress are judged on what is shown
     }
 
     finishLine(text, scan, spans);

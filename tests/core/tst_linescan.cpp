@@ -112,6 +112,29 @@ private Q_SLOTS:
             }
             QVERIFY2(isValidUtf8(line) == QByteArrayView(line).isValidUtf8(), line.toPercentEncoding().constData());
         }
+        // Mostly valid text of every character length, up to a few vector steps long, with now
+        // and then one byte changed or the end cut off.
+        const QList<std::pair<char32_t, char32_t>> ranges = {{0x20, 0x7e},       {0x80, 0x7ff},     {0x800, 0xfff},
+                                                              {0xd000, 0xd7ff},   {0xe000, 0xffff},  {0x10000, 0x3ffff},
+                                                              {0x100000, 0x10ffff}};
+        int valid = 0;
+        for (int round = 0; round < 50000; ++round) {
+            QString text;
+            const int characters = random.bounded(0, 60);
+            for (int i = 0; i < characters; ++i) {
+                const auto &[low, high] = ranges.at(random.bounded(ranges.size()));
+                const char32_t code = low + char32_t(random.bounded(quint32(high - low + 1)));
+                text += QString::fromUcs4(&code, 1);
+            }
+            QByteArray line = text.toUtf8();
+            if (!line.isEmpty() && random.bounded(3) == 0)
+                line[random.bounded(line.size())] = char(random.bounded(0x100));
+            if (!line.isEmpty() && random.bounded(8) == 0)
+                line.chop(random.bounded(1, 4));
+            valid += QByteArrayView(line).isValidUtf8() ? 1 : 0;
+            QVERIFY2(isValidUtf8(line) == QByteArrayView(line).isValidUtf8(), line.toPercentEncoding().constData());
+        }
+        QVERIFY(valid > 20000 && valid < 45000);
     }
 
     void agreesWithTheObviousScanEverywhere()
@@ -128,6 +151,9 @@ private Q_SLOTS:
                 line += pieces.at(random.bounded(pieces.size()));
             }
             QVERIFY2(same(scanLine(line), reference(line)), line.toPercentEncoding().constData());
+            LineScan patterns = reference(line);
+            patterns.hasCarriageReturn = patterns.hasOtherControls = patterns.hasNonAscii = false;
+            QVERIFY2(same(scanPatterns(line), patterns), line.toPercentEncoding().constData());
         }
     }
 
