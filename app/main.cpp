@@ -1,11 +1,13 @@
 #include "Application.h"
 #include "FirstPaintProbe.h"
+#include "common/MemoryTuning.h"
 
 #include <QApplication>
 #include <QCoreApplication>
 
 int main(int argc, char *argv[])
 {
+    vibeml::tuneAllocator();
     // Decided before any Qt application object exists: a subcommand must never need a display.
     vibeml::LaunchOptions options = vibeml::LaunchOptions::parse(argc, argv);
     if (options.gui) {

@@ -18,6 +18,7 @@
 #include "joblog/LogFileTail.h"
 #include "joblog/LogIngest.h"
 #include "joblog/LogLineStore.h"
+#include "common/MemoryTuning.h"
 
 #include <QApplication>
 #include <QDir>
@@ -174,6 +175,7 @@ void reportMemory(const QString &what, double bytes, double lines, double text)
 
 int main(int argc, char *argv[])
 {
+    vibeml::tuneAllocator(); // as the window does (app/main.cpp)
     if (argc == 3 && std::strcmp(argv[1], "--memory-child") == 0)
         return memoryChild(QString::fromLocal8Bit(argv[2]));
     const bool profiling = argc == 2 && std::strcmp(argv[1], "--profile-pipeline") == 0; // only the pipeline, once

@@ -11,6 +11,7 @@
 #include "BenchSupport.h"
 #include "TrainingLogGenerator.h"
 
+#include "common/MemoryTuning.h"
 #include "joblog/JobLogModel.h"
 #include "joblog/JobLogPanel.h"
 #include "joblog/JobLogView.h"
@@ -129,6 +130,7 @@ Outcome streamOnce(const QList<QByteArray> &pool, double linesPerSecond, double 
 
 int main(int argc, char *argv[])
 {
+    vibeml::tuneAllocator(); // as the window does (app/main.cpp)
     if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
         qputenv("QT_QPA_PLATFORM", "offscreen");
     QApplication application(argc, argv);
