@@ -83,7 +83,7 @@ std::optional<jobs::MetricPoint> metricPoint(const jobs::ProgressEvent &event)
     return std::nullopt;
 }
 
-LogIngest::LogIngest(LineSink &sink) : m_sink(sink) {}
+LogIngest::LogIngest(LineSink &sink) : m_sink(sink), m_batch(dynamic_cast<LogBatch *>(&sink)) {}
 
 void LogIngest::feed(QByteArrayView bytes)
 {
@@ -123,7 +123,11 @@ void LogIngest::takeScannedLine(QByteArrayView line, const LineScan &scan)
         return;
     }
     ++m_lines;
-    finishLine(line, scan, {});
+    const quint8 flags = scan.looksLikeError || scan.hasProgressMarker ? patternFlags(line, scan) : 0;
+    if (m_batch)
+        m_batch->appendPlainLine(line, flags);
+    else
+        m_sink.appendLine(line, flags, {});
 }
 
 void LogIngest::finish()
@@ -246,6 +250,11 @@ QByteArrayView LogIngest::collapseRedraws(QByteArrayView raw, bool mayHaveEscape
 
 void LogIngest::finishLine(QByteArrayView text, const LineScan &scan, std::span<const StyleSpan> spans)
 {
+    m_sink.appendLine(text, patternFlags(text, scan), spans);
+}
+
+quint8 LogIngest::patternFlags(QByteArrayView text, const LineScan &scan)
+{
     quint8 flags = scan.looksLikeError ? ErrorLine : 0;
     if (scan.hasProgressMarker) {
         if (std::optional<jobs::ProgressEvent> event = jobs::parseProgressLine(text)) {
@@ -255,7 +264,7 @@ void LogIngest::finishLine(QByteArrayView text, const LineScan &scan, std::span<
             m_events.append(std::move(*event));
         }
     }
-    m_sink.appendLine(text, flags, spans);
+    return flags;
 }
 
 } // namespace vibeml::joblog

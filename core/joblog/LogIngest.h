@@ -62,9 +62,12 @@ private:
     // saw no ESC). May point into m_joined.
     QByteArrayView collapseRedraws(QByteArrayView raw, bool mayHaveEscapes);
     void finishLine(QByteArrayView text, const LineScan &scan, std::span<const StyleSpan> spans);
+    // The line's flags, and its progress event if it is a progress line (the scan found a pattern).
+    quint8 patternFlags(QByteArrayView text, const LineScan &scan);
     void shortenPending();
 
     LineSink &m_sink;
+    LogBatch *const m_batch; // m_sink when it is a LogBatch (the log reader's): plain lines go in inline
     QByteArray m_pending;
     TextStyle m_style;
     std::string m_joined;          // scratch: a SkyPilot prefix + the last redraw

@@ -5,6 +5,7 @@
 
 #include <QByteArrayView>
 
+#include <algorithm>
 #include <deque>
 #include <optional>
 #include <span>
@@ -67,6 +68,22 @@ class LogBatch final : public LineSink
 {
 public:
     void appendLine(QByteArrayView text, quint8 flags, std::span<const StyleSpan> spans = {}) override;
+    // appendLine for a line without colours, the common case, inline: into the open chunk when it
+    // has room (a line to cut never has: it is longer than a chunk), otherwise as appendLine.
+    void appendPlainLine(QByteArrayView text, quint8 flags)
+    {
+        if (m_chunks.empty() || !m_chunks.back().hasRoomFor(static_cast<size_t>(text.size()))) {
+            appendLine(text, flags, {});
+            return;
+        }
+        LogChunk &chunk = m_chunks.back();
+        chunk.text.append(text.data(), static_cast<size_t>(text.size()));
+        chunk.ends.push_back(static_cast<quint32>(chunk.text.size()));
+        chunk.flags.push_back(flags);
+        ++m_lines;
+        m_textBytes += text.size();
+        m_longestLine = std::max(m_longestLine, text.size());
+    }
     // Moves the lines of `later` after these (its chunks, not copied); leaves `later` empty.
     void appendBatch(LogBatch &&later);
 
