@@ -35,9 +35,7 @@ void LogChunk::seal()
 void LogChunk::append(QByteArrayView line, quint8 lineFlags, std::span<const StyleSpan> lineSpans)
 {
     const auto local = static_cast<quint32>(ends.size());
-    text.append(line.data(), static_cast<size_t>(line.size()));
-    ends.push_back(static_cast<quint32>(text.size()));
-    flags.push_back(lineFlags);
+    appendText(line, lineFlags);
     const auto limit = static_cast<quint32>(line.size());
     for (StyleSpan span : lineSpans) {
         if (span.start >= limit || span.length == 0)
@@ -69,9 +67,7 @@ void LogBatch::appendLine(QByteArrayView text, quint8 flags, std::span<const Sty
         chunk.flags.reserve(kChunkLines);
     }
     m_chunks.back().append(text, flags, spans);
-    ++m_lines;
-    m_textBytes += text.size();
-    m_longestLine = std::max(m_longestLine, text.size());
+    countLine(text);
 }
 
 void LogBatch::appendBatch(LogBatch &&later)

@@ -56,6 +56,12 @@ struct LogChunk
     qsizetype lineCount() const { return static_cast<qsizetype>(ends.size()); }
     bool hasRoomFor(size_t bytes) const { return ends.size() < kMaxLines && (ends.empty() || text.size() + bytes <= kMaxBytes); }
     void append(QByteArrayView line, quint8 lineFlags, std::span<const StyleSpan> lineSpans);
+    void appendText(QByteArrayView line, quint8 lineFlags) // append without colour spans
+    {
+        text.append(line.data(), static_cast<size_t>(line.size()));
+        ends.push_back(static_cast<quint32>(text.size()));
+        flags.push_back(lineFlags);
+    }
     void seal(); // gives back spare capacity
 };
 
@@ -76,13 +82,8 @@ public:
             appendLine(text, flags, {});
             return;
         }
-        LogChunk &chunk = m_chunks.back();
-        chunk.text.append(text.data(), static_cast<size_t>(text.size()));
-        chunk.ends.push_back(static_cast<quint32>(chunk.text.size()));
-        chunk.flags.push_back(flags);
-        ++m_lines;
-        m_textBytes += text.size();
-        m_longestLine = std::max(m_longestLine, text.size());
+        m_chunks.back().appendText(text, flags);
+        countLine(text);
     }
     // Moves the lines of `later` after these (its chunks, not copied); leaves `later` empty.
     void appendBatch(LogBatch &&later);
@@ -99,6 +100,13 @@ public:
 
 private:
     friend class LogLineStore;
+    void countLine(QByteArrayView text)
+    {
+        ++m_lines;
+        m_textBytes += text.size();
+        m_longestLine = std::max(m_longestLine, text.size());
+    }
+
     std::vector<LogChunk> m_chunks;
     qsizetype m_lines = 0;
     qint64 m_textBytes = 0;
