@@ -31,7 +31,9 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <cstdlib>
 #include <cstring>
+#include <memory>
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -54,15 +56,18 @@ struct Pass
 Pass floorPass(const QString &path)
 {
     const int fd = ::open(QFile::encodeName(path).constData(), O_RDONLY);
-    std::vector<char> buffer(static_cast<size_t>(kChunkBytes));
+    // 64-byte aligned, as the file's pages are: the kernel's copy then always runs at full speed,
+    // not at a third of it when malloc happens to place the buffer 16 bytes past such a boundary
+    // (ReadAhead::readAligned says why; the pipeline's reads are placed the same way).
+    const std::unique_ptr<char, decltype(&std::free)> buffer(static_cast<char *>(std::aligned_alloc(64, kChunkBytes)), &std::free);
     Pass pass;
     QElapsedTimer timer;
     timer.start();
     for (;;) {
-        const ssize_t got = ::read(fd, buffer.data(), buffer.size());
+        const ssize_t got = ::read(fd, buffer.get(), static_cast<size_t>(kChunkBytes));
         if (got <= 0)
             break;
-        const char *at = buffer.data();
+        const char *at = buffer.get();
         const char *const end = at + got;
         while ((at = static_cast<const char *>(std::memchr(at, '\n', static_cast<size_t>(end - at))))) {
             ++pass.lines;

@@ -165,10 +165,8 @@ void LogFileTail::check()
         // A backlog is read one chunk ahead (see below); a trickle is read here.
         std::optional<QByteArray> readAhead = m_readAhead.take(fd, m_position, wanted);
         QByteArray chunk = readAhead ? std::move(*readAhead) : m_readAhead.takeSpare();
-        if (!readAhead) {
-            chunk.resize(wanted);
-            chunk.truncate(std::max<qint64>(0, ReadAhead::readFully(fd, m_position, chunk.data(), wanted)));
-        }
+        if (!readAhead)
+            ReadAhead::readAligned(fd, m_position, wanted, chunk);
         const qint64 got = chunk.size();
         if (got <= 0)
             break;

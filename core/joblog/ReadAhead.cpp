@@ -35,6 +35,18 @@ qint64 ReadAhead::readFully(int fd, qint64 offset, char *into, qint64 size)
     return done;
 }
 
+void ReadAhead::readAligned(int fd, qint64 offset, qint64 size, QByteArray &buffer)
+{
+    buffer.truncate(0); // nothing to keep: a resize that moves the bytes moves none
+    buffer.resize(size + kCopyAlignment - 1);
+    const auto address = reinterpret_cast<quintptr>(buffer.constData());
+    const qint64 lead = static_cast<qint64>((static_cast<quintptr>(offset) - address) % kCopyAlignment);
+    const qint64 got = readFully(fd, offset, buffer.data() + lead, size);
+    buffer.truncate(lead + std::max<qint64>(0, got));
+    // Erasing from the front only moves where the bytes start (Qt 6), so nothing is copied.
+    buffer.remove(0, lead);
+}
+
 void ReadAhead::start(int fd, qint64 offset, qint64 size)
 {
     {
@@ -66,9 +78,7 @@ std::optional<QByteArray> ReadAhead::take(int fd, qint64 offset, qint64 size)
     m_state = State::Idle;
     if (fd != m_fd || offset != m_offset || size != m_size)
         return std::nullopt; // someone else's read: its buffer stays for the next one
-    QByteArray bytes = std::move(m_buffer);
-    bytes.truncate(std::max<qint64>(0, m_got));
-    return bytes;
+    return std::move(m_buffer);
 }
 
 void ReadAhead::discard()
@@ -116,12 +126,9 @@ void ReadAhead::run()
         QByteArray buffer = std::move(m_buffer);
         lock.unlock();
         // Reused buffers are only ever ours (takeSpare gives unshared ones), so this never copies.
-        if (buffer.size() < size)
-            buffer.resize(size);
-        const qint64 got = readFully(fd, offset, buffer.data(), size);
+        readAligned(fd, offset, size, buffer);
         lock.lock();
         m_buffer = std::move(buffer);
-        m_got = got;
         m_state = State::Done;
         m_changed.notify_all();
     }

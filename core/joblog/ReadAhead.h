@@ -45,6 +45,14 @@ public:
     // Reads like pread, retrying interrupted and short reads until `size` bytes or the end of the file.
     static qint64 readFully(int fd, qint64 offset, char *into, qint64 size);
 
+    // readFully into `buffer` (its capacity reused), which then holds the bytes read (none on an
+    // error), placed in memory at the same offset modulo 64 as they have in the file. The kernel
+    // copies page-cache bytes with `rep movsb`, which on some x86 processors runs three to five
+    // times slower when the destination lies 8 to 24 bytes past the source modulo 64 (measured on
+    // AMD EPYC: 200 MB in 0.03 s or 0.10–0.15 s); where a QByteArray's bytes start is up to malloc.
+    static void readAligned(int fd, qint64 offset, qint64 size, QByteArray &buffer);
+    static constexpr qint64 kCopyAlignment = 64;
+
 private:
     enum class State { Idle, Requested, Done };
 
@@ -60,7 +68,6 @@ private:
     qint64 m_offset = 0;
     qint64 m_size = 0;
     QByteArray m_buffer; // the helper's while Requested, the caller's otherwise
-    qint64 m_got = 0;
     static constexpr size_t kMaxSpares = 8;
     std::vector<QByteArray> m_spares; // the caller's only; oldest first
 };
