@@ -215,6 +215,13 @@ int Application::runGui()
             m_hubClient->setToken(token);
         });
     });
+    // Until the socket listens, a second launch waits on the single-instance lock; it then knocks.
+    if (role == SingleInstance::Role::Primary) {
+        runAfterFirstPaint(&window, [&instance] {
+            if (!instance.listen())
+                log::app()->warn("Another launch will open a second window: {}", instance.errorString());
+        });
+    }
     QObject::connect(&instance, &SingleInstance::activationRequested, &window, [&window] { bringToFront(window); });
     return QApplication::exec();
 }

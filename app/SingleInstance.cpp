@@ -3,12 +3,17 @@
 #include <QCryptographicHash>
 #include <QDeadlineTimer>
 #include <QDir>
+#include <QFile>
 #include <QLocalServer>
 #include <QLocalSocket>
-#include <QLockFile>
 #include <QStandardPaths>
 #include <QTimer>
 
+#include <cerrno>
+#include <chrono>
+#include <fcntl.h>
+#include <sys/file.h>
+#include <thread>
 #include <unistd.h>
 
 namespace vibeml {
@@ -29,7 +34,10 @@ SingleInstance::SingleInstance(QString serverName, QObject *parent)
 }
 
 // The QLocalServer child closes on destruction, which removes the socket file.
-SingleInstance::~SingleInstance() = default;
+SingleInstance::~SingleInstance()
+{
+    unlock();
+}
 
 QString SingleInstance::serverNameFor(const QString &configDir)
 {
@@ -45,43 +53,70 @@ QString SingleInstance::serverNameFor(const QString &configDir)
 SingleInstance::Role SingleInstance::claim(int answerTimeoutMs)
 {
     // Two launches at once would both find no live window, and the second would replace the
-    // socket the first had just created (listen() with an access option renames its socket over
-    // whatever file is there); the lock makes them take turns. Without the lock we still go on:
-    // a window that opens beats one that never does.
-    QLockFile lock(m_serverName + QStringLiteral(".lock"));
-    lock.tryLock(kLockTimeoutMs);
-
-    for (int attempt = 0; attempt < 2; ++attempt) {
-        switch (knock(answerTimeoutMs)) {
-        case Knock::Answered:
-            return Role::Secondary;
-        case Knock::NoAnswer:
-            return Role::Unresponsive;
-        case Knock::StaleSocket:
-            // Left by a window that crashed or was killed: nobody listens on it any more.
-            QLocalServer::removeServer(m_serverName);
-            break;
-        case Knock::NobodyThere:
-            break;
-        }
-        auto *server = new QLocalServer(this);
-        server->setSocketOptions(QLocalServer::UserAccessOption);
-        if (server->listen(m_serverName)) {
-            m_server = server;
-            connect(m_server, &QLocalServer::newConnection, this, [this] {
-                while (QLocalSocket *socket = m_server->nextPendingConnection())
-                    handleConnection(socket);
-            });
-            return Role::Primary;
-        }
-        m_error = server->errorString();
-        const bool lostRace = server->serverError() == QAbstractSocket::AddressInUseError;
-        delete server;
-        if (!lostRace)
-            return Role::Failed;
-        // Another launch created the socket between our knock and our listen: knock again.
+    // socket the first creates (listen() with an access option renames its socket over whatever
+    // file is there); the lock, held until listen(), makes them take turns. A flock goes with
+    // its holder, so a crash never leaves it behind. Without the lock we still go on: a window
+    // that opens beats one that never does.
+    lock();
+    switch (knock(answerTimeoutMs)) {
+    case Knock::Answered:
+        unlock();
+        return Role::Secondary;
+    case Knock::NoAnswer:
+        unlock();
+        return Role::Unresponsive;
+    case Knock::StaleSocket:
+        // Left by a window that crashed or was killed: nobody listens on it any more.
+        QLocalServer::removeServer(m_serverName);
+        break;
+    case Knock::NobodyThere:
+        break;
     }
-    return Role::Failed;
+    return Role::Primary;
+}
+
+bool SingleInstance::listen()
+{
+    if (m_server)
+        return true;
+    auto *server = new QLocalServer(this);
+    server->setSocketOptions(QLocalServer::UserAccessOption);
+    const bool listening = server->listen(m_serverName);
+    unlock(); // whatever happened: launches waiting now knock, and find us or nobody
+    if (!listening) {
+        m_error = server->errorString();
+        delete server;
+        return false;
+    }
+    m_server = server;
+    connect(m_server, &QLocalServer::newConnection, this, [this] {
+        while (QLocalSocket *socket = m_server->nextPendingConnection())
+            handleConnection(socket);
+    });
+    return true;
+}
+
+void SingleInstance::lock()
+{
+    const QByteArray path = QFile::encodeName(m_serverName + QStringLiteral(".flock"));
+    m_lockFd = ::open(path.constData(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    if (m_lockFd < 0)
+        return;
+    const QDeadlineTimer deadline(kLockTimeoutMs);
+    while (::flock(m_lockFd, LOCK_EX | LOCK_NB) != 0) {
+        if ((errno != EWOULDBLOCK && errno != EINTR) || deadline.hasExpired()) {
+            unlock();
+            return;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(5)); // another launch is starting its window
+    }
+}
+
+void SingleInstance::unlock()
+{
+    if (m_lockFd >= 0)
+        ::close(m_lockFd); // releases the flock; the empty file stays for the next launch
+    m_lockFd = -1;
 }
 
 SingleInstance::Knock SingleInstance::knock(int answerTimeoutMs)

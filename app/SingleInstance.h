@@ -12,16 +12,17 @@ namespace vibeml {
 // a second launch connects, asks it to come to the front and exits. Two windows would edit the
 // same settings and journal and race to tear down the same clusters, so a second window is
 // never useful. Blocking calls are used only in claim(), at start-up before any window exists.
+// claim() takes the name; listen() (once the window has painted) opens the socket. Until then a
+// flock on "<socket>.flock" makes other launches wait, so they find the socket when they knock.
 class SingleInstance : public QObject
 {
     Q_OBJECT
 
 public:
     enum class Role {
-        Primary, // we listen; activationRequested() fires when another launch pokes us
+        Primary, // the name is ours: listen(), then activationRequested() fires when another launch pokes us
         Secondary, // a running window answered and was asked to come forward: exit now
         Unresponsive, // a window holds the name but did not answer in time: run without the name
-        Failed, // could not listen (e.g. socket path too long): run without the name
     };
 
     // serverName: an absolute socket path, as serverNameFor() builds it.
@@ -34,6 +35,10 @@ public:
 
     // A window still starting answers once its event loop runs, so the default is generous.
     Role claim(int answerTimeoutMs = 5000);
+    // After claim() said Primary: listens on the socket and lets other launches knock. False
+    // (errorString() says why) when it cannot; the window then runs without the name.
+    bool listen();
+    bool isListening() const { return m_server != nullptr; }
     QString serverName() const { return m_serverName; }
     QString errorString() const { return m_error; }
 
@@ -45,9 +50,13 @@ private:
     Knock knock(int answerTimeoutMs);
     void handleConnection(QLocalSocket *socket);
 
+    void lock();
+    void unlock();
+
     QString m_serverName;
     QString m_error;
     QLocalServer *m_server = nullptr;
+    int m_lockFd = -1; // flock'ed from claim() until listen(); the kernel drops it if we die
 };
 
 } // namespace vibeml

@@ -3,6 +3,7 @@
 #include "config/AppPaths.h"
 
 #include <QDir>
+#include <QElapsedTimer>
 #include <QFileInfo>
 #include <QProcess>
 #include <QSignalSpy>
@@ -46,6 +47,9 @@ private Q_SLOTS:
     {
         SingleInstance instance(windowServerName());
         QCOMPARE(instance.claim(), SingleInstance::Role::Primary);
+        QVERIFY(!QFileInfo::exists(instance.serverName())); // the window listens once it has painted
+        QVERIFY(instance.listen());
+        QVERIFY(instance.isListening());
         const QFileInfo socket(instance.serverName());
         QVERIFY(socket.exists());
         const QFile::Permissions others = QFile::ReadGroup | QFile::WriteGroup | QFile::ReadOther | QFile::WriteOther;
@@ -56,6 +60,7 @@ private Q_SLOTS:
     {
         SingleInstance first(windowServerName());
         QCOMPARE(first.claim(), SingleInstance::Role::Primary);
+        QVERIFY(first.listen());
         QSignalSpy activations(&first, &SingleInstance::activationRequested);
 
         const test::ProcessResult second = launchWindow();
@@ -66,10 +71,51 @@ private Q_SLOTS:
         QVERIFY(!QFileInfo::exists(AppPaths::fromEnvironment().logDir() + QStringLiteral("/vibeml.log")));
     }
 
+    void launchWaitsForAWindowThatHasNotListenedYet()
+    {
+        // Between claim() and listen() (the first paint) the name is taken but nobody answers
+        // yet: a second launch waits on the lock instead of opening a second window.
+        SingleInstance first(windowServerName());
+        QCOMPARE(first.claim(), SingleInstance::Role::Primary);
+        QSignalSpy activations(&first, &SingleInstance::activationRequested);
+        QProcess second;
+        QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+        environment.insert(QStringLiteral("HF_HUB_OFFLINE"), QStringLiteral("1"));
+        second.setProcessEnvironment(environment);
+        second.start(kVibeml, {});
+        QVERIFY(second.waitForStarted());
+        QTest::qWait(1000);
+        QCOMPARE(second.state(), QProcess::Running);
+        QVERIFY(!QFileInfo::exists(AppPaths::fromEnvironment().logDir() + QStringLiteral("/vibeml.log"))); // still waiting
+        QVERIFY(first.listen());
+        QTRY_COMPARE_WITH_TIMEOUT(second.state(), QProcess::NotRunning, 20000);
+        QCOMPARE(second.exitStatus(), QProcess::NormalExit);
+        QCOMPARE(second.exitCode(), 0);
+        QCOMPARE(activations.count(), 1);
+    }
+
+    void lockFileLeftBehindDoesNotBlock()
+    {
+        // The lock is a flock on an open file, not the file's existence: it goes with the
+        // descriptor (the kernel closes it when a process dies), and the file stays.
+        const QString name = windowServerName();
+        {
+            SingleInstance gone(name);
+            QCOMPARE(gone.claim(), SingleInstance::Role::Primary);
+        } // never listened, as when a window goes before its first paint
+        QVERIFY(QFileInfo::exists(name + QStringLiteral(".flock")));
+        SingleInstance next(name);
+        QElapsedTimer timer;
+        timer.start();
+        QCOMPARE(next.claim(), SingleInstance::Role::Primary);
+        QVERIFY2(timer.elapsed() < 2000, "the lock outlived its holder");
+    }
+
     void commandsNeverPokeTheWindow()
     {
         SingleInstance first(windowServerName());
         QCOMPARE(first.claim(), SingleInstance::Role::Primary);
+        QVERIFY(first.listen());
         QSignalSpy activations(&first, &SingleInstance::activationRequested);
 
         const test::ProcessResult version = test::runProcess(kVibeml, {QStringLiteral("--version")});
@@ -94,6 +140,7 @@ private Q_SLOTS:
 
         SingleInstance next(name);
         QCOMPARE(next.claim(), SingleInstance::Role::Primary);
+        QVERIFY(next.listen());
         QSignalSpy activations(&next, &SingleInstance::activationRequested);
         const test::ProcessResult another = launchWindow();
         QCOMPARE(another.exitCode, 0);
@@ -128,6 +175,7 @@ private Q_SLOTS:
     {
         SingleInstance first(windowServerName());
         QCOMPARE(first.claim(), SingleInstance::Role::Primary);
+        QVERIFY(first.listen());
         // Same thread: `first` cannot answer while `second` waits, like a frozen window.
         SingleInstance second(first.serverName());
         QCOMPARE(second.claim(300), SingleInstance::Role::Unresponsive);
@@ -141,6 +189,7 @@ private Q_SLOTS:
         {
             SingleInstance instance(windowServerName());
             QCOMPARE(instance.claim(), SingleInstance::Role::Primary);
+            QVERIFY(instance.listen());
             name = instance.serverName();
         }
         QVERIFY(!QFileInfo::exists(name));
