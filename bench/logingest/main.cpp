@@ -86,6 +86,7 @@ Pass pipelinePass(const QString &path, qint64 size, qint64 *pointsOut)
     joblog::LogTailReader tail;
     qint64 points = 0;
     QObject::connect(&tail, &joblog::LogTailReader::linesRead, &model, &JobLogModel::appendLines);
+    tail.setKeepLines(model.maxLines()); // as JobLogPanel: the backlog's front is only counted
     QObject::connect(&model, &JobLogModel::progressEvents, &model, [&points](const QList<jobs::ProgressEvent> &events) {
         for (const jobs::ProgressEvent &event : events)
             points += joblog::metricPoint(event) ? 1 : 0;

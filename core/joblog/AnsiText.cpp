@@ -354,12 +354,16 @@ void renderTerminalLine(QByteArrayView line, TextStyle &style, std::string &text
 
 void applySgrSequences(QByteArrayView bytes, TextStyle &style)
 {
-    qsizetype at = bytes.indexOf(kEscape);
-    while (at >= 0) {
-        const Escape escape = scanEscape(bytes, at);
-        if (escape.kind == Escape::Kind::Sgr)
-            applySgr(style, escape.parameters);
-        at = bytes.indexOf(kEscape, escape.end);
+    // memchr: QByteArrayView::indexOf(char) is a general substring search.
+    const char *const data = bytes.data();
+    const auto *escape = static_cast<const char *>(std::memchr(data, kEscape, static_cast<size_t>(bytes.size())));
+    while (escape) {
+        const Escape found = scanEscape(bytes, escape - data);
+        if (found.kind == Escape::Kind::Sgr)
+            applySgr(style, found.parameters);
+        if (found.end >= bytes.size())
+            break;
+        escape = static_cast<const char *>(std::memchr(data + found.end, kEscape, static_cast<size_t>(bytes.size() - found.end)));
     }
 }
 

@@ -331,6 +331,124 @@ __attribute__((target("avx2"))) const char *scanLinesAvx2(const char *at, const 
 
 } // namespace
 
+#if defined(VIBEML_SCAN_AVX2)
+namespace {
+__attribute__((target("avx2,popcnt"))) qsizetype countNewlinesAvx2(const char *&at, const char *const end)
+{
+    qsizetype count = 0;
+    for (; end - at >= 32; at += 32)
+        count += std::popcount(mask(same(_mm256_loadu_si256(reinterpret_cast<const __m256i *>(at)), '\n')));
+    return count;
+}
+} // namespace
+#endif
+
+namespace {
+
+// One byte of findSpecialBytes' answer, with the byte after it (0 at the end).
+inline bool isSpecialByte(uchar byte, uchar next)
+{
+    if ((byte < 0x20 && byte != '\n' && byte != '\r') || byte == 0x7f)
+        return true;
+    return ((byte == 'E' || byte == 'T') && (next | 0x20) == 'r') || (byte == '@' && next == '@');
+}
+
+#if defined(VIBEML_SCAN_AVX2)
+__attribute__((target("avx2,popcnt"))) qsizetype findSpecialBytesAvx2(const char *&position, const char *const end,
+                                                                       const char *base, std::vector<qsizetype> &special)
+{
+    // lineMasks32's tests, only those that matter here, kept as vectors until one mask a step.
+    // Offsets go to a buffer on the stack a block at a time, so that no call (which would
+    // clobber the vector registers) sits in the inner loop.
+    constexpr qsizetype kBlock = 2048;
+    qsizetype found[kBlock];
+    qsizetype newlines = 0;
+    const char *at = position;
+    while (end - at >= 33) {
+        const char *const blockEnd = at + std::min<qsizetype>(kBlock, (end - at - 1) / 32 * 32);
+        qsizetype *out = found;
+        for (; at < blockEnd; at += 32) {
+            const __m256i bytes = _mm256_loadu_si256(reinterpret_cast<const __m256i *>(at));
+            const __m256i next = _mm256_loadu_si256(reinterpret_cast<const __m256i *>(at + 1));
+            const __m256i newline = same(bytes, '\n');
+            const __m256i lineEnds = _mm256_or_si256(newline, same(bytes, '\r'));
+            const __m256i controls = _mm256_or_si256(
+                _mm256_andnot_si256(lineEnds, _mm256_cmpeq_epi8(_mm256_min_epu8(bytes, _mm256_set1_epi8(0x1f)), bytes)), same(bytes, 0x7f));
+            const __m256i eOrT = _mm256_or_si256(same(bytes, 'E'), same(bytes, 'T'));
+            const __m256i candidates = _mm256_or_si256(_mm256_and_si256(eOrT, same(_mm256_or_si256(next, _mm256_set1_epi8(0x20)), 'r')),
+                                                       _mm256_and_si256(same(bytes, '@'), same(next, '@')));
+            newlines += std::popcount(mask(newline));
+            for (quint32 bits = mask(_mm256_or_si256(controls, candidates)); bits; bits &= bits - 1)
+                *out++ = (at - base) + std::countr_zero(bits);
+        }
+        special.insert(special.end(), found, out);
+    }
+    position = at;
+    return newlines;
+}
+#endif
+
+} // namespace
+
+qsizetype findSpecialBytes(QByteArrayView bytes, std::vector<qsizetype> &special)
+{
+    const char *const base = bytes.data();
+    const char *at = base;
+    const char *const end = base + bytes.size();
+    qsizetype newlines = 0;
+#if defined(VIBEML_SCAN_AVX2)
+    if (kHasAvx2)
+        newlines += findSpecialBytesAvx2(at, end, base, special);
+#endif
+    for (; at < end; ++at) {
+        const auto byte = static_cast<uchar>(*at);
+        newlines += byte == '\n' ? 1 : 0;
+        if (isSpecialByte(byte, at + 1 < end ? static_cast<uchar>(at[1]) : 0))
+            special.push_back(at - base);
+    }
+    return newlines;
+}
+
+bool hasPatternStart(QByteArrayView bytes)
+{
+    const char *at = bytes.data();
+    const char *const end = at + bytes.size();
+#if defined(__SSE2__)
+    for (; end - at >= 16; at += 16) {
+        const __m128i bytes16 = _mm_loadu_si128(reinterpret_cast<const __m128i *>(at));
+        const __m128i starts = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(bytes16, _mm_set1_epi8('E')), _mm_cmpeq_epi8(bytes16, _mm_set1_epi8('T'))),
+                                            _mm_cmpeq_epi8(bytes16, _mm_set1_epi8('@')));
+        if (_mm_movemask_epi8(starts) != 0)
+            return true;
+    }
+#endif
+    for (; at < end; ++at) {
+        if (*at == 'E' || *at == 'T' || *at == '@')
+            return true;
+    }
+    return false;
+}
+
+qsizetype countNewlines(QByteArrayView bytes)
+{
+    const char *at = bytes.data();
+    const char *const end = at + bytes.size();
+    qsizetype count = 0;
+#if defined(VIBEML_SCAN_AVX2)
+    if (kHasAvx2)
+        count += countNewlinesAvx2(at, end);
+#endif
+#if defined(__SSE2__)
+    for (; end - at >= 16; at += 16) {
+        const __m128i bytes16 = _mm_loadu_si128(reinterpret_cast<const __m128i *>(at));
+        count += std::popcount(static_cast<quint32>(_mm_movemask_epi8(_mm_cmpeq_epi8(bytes16, _mm_set1_epi8('\n')))));
+    }
+#endif
+    for (; at < end; ++at)
+        count += *at == '\n' ? 1 : 0;
+    return count;
+}
+
 qsizetype scanLines(QByteArrayView input, std::vector<ScannedLine> &lines)
 {
     const char *at = input.data();

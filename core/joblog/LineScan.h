@@ -48,4 +48,17 @@ struct ScannedLine
 // the bytes from there on are an unfinished line (0 when there is no '\n').
 qsizetype scanLines(QByteArrayView bytes, std::vector<ScannedLine> &lines);
 
+// For lines that are only counted (LogIngest::setDropping): how many '\n' bytes `bytes` holds,
+// and (appended to `special`, ascending) the offsets of the bytes that can make a line more than
+// a count — a control byte other than '\n' and '\r' (ESC: colours), or where one of scanLine's
+// patterns may begin ("ER", "Er", "Tr" or "@@", as the multi-line scan looks for them). 32 bytes a
+// step with AVX2; a line without any such byte is only a count whatever else it holds.
+qsizetype findSpecialBytes(QByteArrayView bytes, std::vector<qsizetype> &special);
+
+// Whether `bytes` holds an 'E', a 'T' or an '@': where every pattern scanLine looks for begins.
+bool hasPatternStart(QByteArrayView bytes);
+
+// How many '\n' bytes `bytes` holds (32 bytes a step with AVX2, 16 with SSE2).
+qsizetype countNewlines(QByteArrayView bytes);
+
 } // namespace vibeml::joblog

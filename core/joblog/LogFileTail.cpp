@@ -40,6 +40,8 @@ void LogFileTail::setPath(const QString &path)
     m_head.clear();
     m_identity = {};
     m_caughtUp = false;
+    m_backlog.cancel();
+    m_backlogCounted = false;
     if (!m_watcher.files().isEmpty())
         m_watcher.removePaths(m_watcher.files());
     if (!m_watcher.directories().isEmpty())
@@ -104,6 +106,8 @@ void LogFileTail::startOver()
     m_position = 0;
     m_head.clear();
     m_caughtUp = false;
+    m_backlog.cancel();
+    m_backlogCounted = false;
     Q_EMIT reset();
 }
 
@@ -158,6 +162,10 @@ void LogFileTail::check()
             return;
     }
     const int fd = m_file.handle();
+    if (m_position == 0 && !m_backlogCounted && size > 0) {
+        m_backlog.start(fd, size, m_keepLines, m_chunkBytes);
+        m_backlogCounted = true;
+    }
     qint64 budget = std::min(size - m_position, m_bytesPerTurn);
     bool delivered = false;
     while (budget > 0) {
@@ -240,6 +248,7 @@ public:
 
     void setPollInterval(int milliseconds) { m_tail.setPollInterval(milliseconds); }
     void setChunkBytes(qint64 bytes) { m_tail.setChunkBytes(bytes); }
+    void setKeepLines(qint64 lines) { m_tail.setKeepLines(lines); }
     void checkSoon() { m_tail.checkSoon(); }
 
     void resume()
@@ -287,7 +296,8 @@ private:
                     join();
                 }
                 m_plan.push_back(Step{Step::Kind::Bytes, bytes, view.first(first), {}, begin + first});
-                auto stretch = std::make_shared<DecodedStretch>(bytes, first, last, m_batch.expectedChunkBytes());
+                auto stretch = std::make_shared<DecodedStretch>(bytes, first, last, m_batch.expectedChunkBytes(),
+                                                                begin + last <= m_tail.dropEnd());
                 m_front.m_stretches.fetch_add(1, std::memory_order_relaxed);
                 const bool onHelper = m_decoder.start(stretch, [this] {
                     QMetaObject::invokeMethod(this, [this] { join(); }, Qt::QueuedConnection);
@@ -305,12 +315,15 @@ private:
     }
 
     // Turns the front of the plan into lines, in file order, up to a stretch still on the helper
-    // (its end calls this again), and hands them over.
+    // (its end calls this again), and hands them over. The lines finished in a step that ends
+    // before the tail's dropEnd() began before it: they are dropped (the steps that do are the
+    // first ones, so the dropped lines come before every kept one).
     void join()
     {
         std::optional<qint64> endPosition;
         while (!m_plan.empty()) {
             Step &step = m_plan.front();
+            m_ingest.setDropping(step.endPosition <= m_tail.dropEnd());
             if (step.kind == Step::Kind::Bytes) {
                 m_ingest.feed(step.view);
             } else if (step.kind == Step::Kind::Stretch) {
@@ -413,6 +426,11 @@ void LogTailReader::setPollInterval(int milliseconds)
 {
     QMetaObject::invokeMethod(m_worker, [worker = m_worker, milliseconds] { worker->setPollInterval(milliseconds); },
                               Qt::QueuedConnection);
+}
+
+void LogTailReader::setKeepLines(qint64 lines)
+{
+    QMetaObject::invokeMethod(m_worker, [worker = m_worker, lines] { worker->setKeepLines(lines); }, Qt::QueuedConnection);
 }
 
 void LogTailReader::setChunkBytes(qint64 bytes)

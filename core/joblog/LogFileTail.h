@@ -1,5 +1,6 @@
 #pragma once
 
+#include "joblog/BacklogCounter.h"
 #include "joblog/LogLineStore.h"
 #include "joblog/ReadAhead.h"
 #include "jobs/TrainingProgress.h"
@@ -45,6 +46,16 @@ public:
     void setBytesPerTurn(qint64 bytes);
     void setChunkBytes(qint64 bytes);
 
+    // The scrollback the lines go to (0: unknown, the default). With it, a file that already holds
+    // more lines than that when reading starts gets a dropEnd().
+    void setKeepLines(qint64 lines) { m_keepLines = std::max<qint64>(0, lines); }
+    // Lines of the current file that begin before this offset leave a scrollback of keepLines
+    // before they can be seen: at least that many whole lines follow them. Counted back from the
+    // end of the file as it was when reading started (BacklogCounter, on its own thread), so it
+    // holds however the file grows; 0 until then, and when there is nothing to drop (or counting
+    // would cost more than it saves).
+    qint64 dropEnd() const { return m_backlog.result(); }
+
     qint64 position() const { return m_position; } // bytes delivered from the current file
     bool isCaughtUp() const { return m_caughtUp; }
 
@@ -81,6 +92,9 @@ private:
     qint64 m_position = 0;
     qint64 m_bytesPerTurn = kDefaultBytesPerTurn;
     qint64 m_chunkBytes = kDefaultChunkBytes;
+    qint64 m_keepLines = 0;
+    BacklogCounter m_backlog; // started when reading the current file starts
+    bool m_backlogCounted = false;
     quint64 m_generation = 0; // bumped by setPath, so a slot that changes the path stops the loop
     bool m_caughtUp = false;
     bool m_checkScheduled = false;
@@ -121,6 +135,10 @@ public:
     QString path() const { return m_path; }
     void setPollInterval(int milliseconds);
     void setChunkBytes(qint64 bytes); // as LogFileTail::setChunkBytes (tests)
+    // The scrollback of the store the lines go to: the front of a backlog longer than that is
+    // only counted, never rendered or stored (LogFileTail::dropEnd, LogIngest::setDropping).
+    // Takes effect for the next file (or the next start over), like the reading itself.
+    void setKeepLines(qint64 lines);
     void setMaxQueuedBytes(qint64 bytes) { m_maxQueuedBytes.store(std::max<qint64>(1, bytes)); }
     qint64 maxQueuedBytes() const { return m_maxQueuedBytes.load(); }
 

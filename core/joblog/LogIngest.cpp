@@ -103,19 +103,87 @@ void LogIngest::feed(QByteArrayView bytes)
     }
     if (at == end)
         return;
-    m_scanned.clear();
     const QByteArrayView rest(at, end - at);
-    const qsizetype unfinished = scanLines(rest, m_scanned);
-    for (const ScannedLine &line : m_scanned)
-        takeScannedLine(rest.sliced(line.begin, line.end - line.begin), line.scan);
+    qsizetype unfinished = 0;
+    if (m_dropping) {
+        unfinished = dropLines(rest);
+    } else {
+        m_scanned.clear();
+        unfinished = scanLines(rest, m_scanned);
+        for (const ScannedLine &line : m_scanned)
+            takeScannedLine(rest.sliced(line.begin, line.end - line.begin), line.scan);
+    }
     if (unfinished < rest.size()) {
         m_pending = rest.sliced(unfinished).toByteArray();
         shortenPending();
     }
 }
 
+qsizetype LogIngest::dropLines(QByteArrayView bytes)
+{
+    const char *const data = bytes.data();
+    const auto *lastNewline = static_cast<const char *>(memrchr(data, '\n', static_cast<size_t>(bytes.size())));
+    if (!lastNewline)
+        return 0;
+    const qsizetype end = lastNewline - data + 1;
+    m_special.clear();
+    qsizetype counted = findSpecialBytes(bytes.first(end), m_special);
+    qsizetype lineEnd = -1; // the '\n' of the last line looked at
+    for (const qsizetype at : m_special) {
+        if (at < lineEnd)
+            continue; // that line's
+        const qsizetype searchFrom = lineEnd + 1;
+        const auto *before = static_cast<const char *>(memrchr(data + searchFrom, '\n', static_cast<size_t>(at - searchFrom)));
+        const qsizetype begin = before ? before - data + 1 : searchFrom;
+        lineEnd = static_cast<const char *>(std::memchr(data + at, '\n', static_cast<size_t>(end - at))) - data;
+        const QByteArrayView line(data + begin, lineEnd - begin);
+        dropScannedLine(line, scanLine(line)); // counts it
+        --counted;
+    }
+    m_lines += counted;
+    m_batch->appendDroppedLines(counted);
+    return end;
+}
+
+void LogIngest::dropScannedLine(QByteArrayView line, const LineScan &scan)
+{
+    // Every pattern begins with 'E', 'T' or '@', and what a terminal shows of a line is some of
+    // its bytes: a line without any of the three shows no pattern, whatever its escapes and
+    // redraws; its colour changes are all its SGR sequences in order (collapseRedraws applies
+    // the overwritten ones, rendering the rest). Invalid UTF-8 never makes or breaks a pattern.
+    if (scan.hasOtherControls || !m_style.isPlain()) {
+        // (Redraws with escapes: SkyPilot's prefix is rendered again after its redraws, so the
+        // full path, which is exact by definition.)
+        if ((scan.hasCarriageReturn && scan.hasOtherControls) || hasPatternStart(line)) {
+            processLine(line, &scan); // the flags are judged on what is shown: render it
+            return;
+        }
+        if (scan.hasOtherControls)
+            applySgrSequences(line, m_style);
+        ++m_lines;
+        m_batch->appendDroppedLine(0);
+        return;
+    }
+    if (!scan.looksLikeError && !scan.hasProgressMarker) { // no pattern in the bytes, none shown
+        ++m_lines;
+        m_batch->appendDroppedLine(0);
+        return;
+    }
+    // A progress line is parsed from what is shown: after its redraws, UTF-8 repaired.
+    if (scan.hasCarriageReturn || (scan.hasNonAscii && !isValidUtf8(line))) {
+        processLine(line, &scan);
+        return;
+    }
+    ++m_lines;
+    m_batch->appendDroppedLine(patternFlags(line, scan));
+}
+
 void LogIngest::takeScannedLine(QByteArrayView line, const LineScan &scan)
 {
+    if (m_dropping) {
+        dropScannedLine(line, scan);
+        return;
+    }
     // Without control bytes there is no '\r' to collapse and nothing to render; with the default
     // colours no span to add. Invalid UTF-8 is repaired on the full path.
     if (scan.hasControls() || !m_style.isPlain() || (scan.hasNonAscii && !isValidUtf8(line))) {
@@ -250,6 +318,10 @@ QByteArrayView LogIngest::collapseRedraws(QByteArrayView raw, bool mayHaveEscape
 
 void LogIngest::finishLine(QByteArrayView text, const LineScan &scan, std::span<const StyleSpan> spans)
 {
+    if (m_dropping) {
+        m_batch->appendDroppedLine(patternFlags(text, scan));
+        return;
+    }
     m_sink.appendLine(text, patternFlags(text, scan), spans);
 }
 

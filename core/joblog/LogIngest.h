@@ -47,6 +47,12 @@ public:
     qsizetype pendingBytes() const { return m_pending.size(); }
     qint64 linesIngested() const { return m_lines; }
 
+    // Lines finished while dropping go to the batch as dropped lines (LogBatch::appendDroppedLine):
+    // counted, with the same error flags, progress events and colour state as kept ones, but
+    // neither rendered nor stored where that cannot change those. For the front of a backlog
+    // that will leave the scrollback anyway. Only with a LogBatch sink.
+    void setDropping(bool dropping) { m_dropping = dropping && m_batch; }
+
     // The script's progress events seen since the last call, in log order.
     QList<jobs::ProgressEvent> takeEvents();
     bool hasEvents() const { return !m_events.isEmpty(); }
@@ -55,6 +61,11 @@ private:
     // A line the multi-line scan found: plain ones (no control bytes, no colour carried over) go
     // straight to the sink with the scan's answers; the others take processLine's full path.
     void takeScannedLine(QByteArrayView line, const LineScan &scan);
+    // takeScannedLine while dropping: the full path only where the line's flags need it.
+    void dropScannedLine(QByteArrayView line, const LineScan &scan);
+    // The whole lines of `bytes` while dropping: a count, except the lines findSpecialBytes points
+    // at, which go through dropScannedLine in order. Returns the offset past the last '\n'.
+    qsizetype dropLines(QByteArrayView bytes);
     // `known`: the scan of `raw` when the caller has it (used unless a '\r' changes the line).
     void processLine(QByteArrayView raw, const LineScan *known = nullptr);
     // The part of `raw` a terminal shows after its '\r' redraws (with SkyPilot's prefix kept);
@@ -74,8 +85,10 @@ private:
     std::string m_text;            // scratch: a rendered line
     std::vector<StyleSpan> m_spans; // scratch: its spans
     std::vector<ScannedLine> m_scanned; // scratch: the lines of one feed()
+    std::vector<qsizetype> m_special;   // scratch: dropLines' special bytes
     QList<jobs::ProgressEvent> m_events;
     qint64 m_lines = 0;
+    bool m_dropping = false;
 };
 
 // What an error line looks like: a Python traceback header, "ERROR" or "Error:" (visible text).

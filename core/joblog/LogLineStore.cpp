@@ -72,8 +72,18 @@ void LogBatch::appendLine(QByteArrayView text, quint8 flags, std::span<const Sty
 
 void LogBatch::appendBatch(LogBatch &&later)
 {
-    if (later.m_chunks.empty())
+    if (later.m_droppedLines > 0) {
+        if (m_lines > 0)
+            dropKeptLines();
+        m_droppedLines += later.m_droppedLines;
+        m_droppedErrors += later.m_droppedErrors;
+        later.m_droppedLines = 0;
+        later.m_droppedErrors = 0;
+    }
+    if (later.m_chunks.empty()) {
+        later.clear();
         return;
+    }
     if (!m_chunks.empty())
         m_chunks.back().seal();
     m_chunks.insert(m_chunks.end(), std::make_move_iterator(later.m_chunks.begin()), std::make_move_iterator(later.m_chunks.end()));
@@ -84,10 +94,23 @@ void LogBatch::appendBatch(LogBatch &&later)
     later.clear();
 }
 
+void LogBatch::dropKeptLines()
+{
+    for (const LogChunk &chunk : m_chunks)
+        m_droppedErrors += std::count_if(chunk.flags.begin(), chunk.flags.end(), [](quint8 flags) { return (flags & ErrorLine) != 0; });
+    m_droppedLines += m_lines;
+    m_chunks.clear();
+    m_lines = 0;
+    m_textBytes = 0;
+    m_longestLine = 0;
+}
+
 void LogBatch::clear()
 {
     m_chunks.clear();
     m_lines = 0;
+    m_droppedLines = 0;
+    m_droppedErrors = 0;
     m_textBytes = 0;
     m_longestLine = 0;
 }
@@ -99,7 +122,7 @@ LogLineStore::Chunk &LogLineStore::writableChunk(qsizetype textSize)
     const auto size = static_cast<size_t>(textSize);
     if (!m_chunks.empty()) {
         Chunk &back = m_chunks.back();
-        if (back.hasRoomFor(size))
+        if (back.hasRoomFor(size) && back.end() == m_end) // not across dropped lines
             return back;
         m_lastChunkBytes = back.text.size();
         back.seal();
@@ -130,6 +153,13 @@ void LogLineStore::appendLine(QByteArrayView text, quint8 flags, std::span<const
 
 void LogLineStore::appendBatch(LogBatch &&batch)
 {
+    if (batch.m_droppedLines > 0) {
+        // Never rows: they and every line before them leave at the next publish.
+        m_end += batch.m_droppedLines;
+        m_staged += batch.m_droppedLines;
+        m_errorsSeen += batch.m_droppedErrors;
+        m_dropUntil = m_end;
+    }
     for (Chunk &incoming : batch.m_chunks) {
         const bool small = incoming.ends.size() < kChunkLines / 4 && incoming.text.size() < kChunkBytes / 4;
         if (small) { // a trickle: copied, so a slow log does not leave a chunk per read behind
@@ -169,7 +199,8 @@ void LogLineStore::appendBatch(LogBatch &&batch)
 qsizetype LogLineStore::overflowRows() const
 {
     const qsizetype excess = m_published + m_staged - m_maxLines;
-    return std::clamp<qsizetype>(excess, 0, m_published);
+    const auto dropped = static_cast<qsizetype>(m_dropUntil - m_begin); // rows before dropped lines
+    return std::clamp<qsizetype>(std::max(excess, dropped), 0, m_published);
 }
 
 void LogLineStore::removeFrontRows(qsizetype count)
@@ -181,7 +212,9 @@ void LogLineStore::removeFrontRows(qsizetype count)
 
 qsizetype LogLineStore::publishableCount() const
 {
-    return std::min(m_staged, std::max<qsizetype>(0, m_maxLines - (m_published - overflowRows())));
+    // Staged lines from the last dropped one on; those before it are never published.
+    const auto live = static_cast<qsizetype>(m_end - std::max(m_dropUntil, m_begin + m_published));
+    return std::min(live, std::max<qsizetype>(0, m_maxLines - (m_published - overflowRows())));
 }
 
 qsizetype LogLineStore::publish()
@@ -324,6 +357,7 @@ void LogLineStore::clear()
     m_errors.clear();
     m_begin = 0;
     m_end = 0;
+    m_dropUntil = 0;
     m_published = 0;
     m_staged = 0;
     m_errorsSeen = 0;

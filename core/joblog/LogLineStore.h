@@ -69,7 +69,10 @@ struct LogChunk
 QByteArrayView clampStoredLine(QByteArrayView text);
 
 // Finished lines collected away from the store (on the ingest thread), handed over whole:
-// LogLineStore::appendBatch adopts its chunks without copying the text again.
+// LogLineStore::appendBatch adopts its chunks without copying the text again. A batch may begin
+// with dropped lines: lines known to leave the scrollback before they could be seen (the front of
+// a long backlog, LogFileTail::setKeepLines), counted but not kept. A dropped line drops every
+// line before it too, so they always come first.
 class LogBatch final : public LineSink
 {
 public:
@@ -87,19 +90,35 @@ public:
     }
     // Moves the lines of `later` after these (its chunks, not copied); leaves `later` empty.
     void appendBatch(LogBatch &&later);
+    // A line that will leave the scrollback unseen: only counted (with its error flag).
+    void appendDroppedLine(quint8 flags)
+    {
+        appendDroppedLines(1);
+        m_droppedErrors += (flags & ErrorLine) ? 1 : 0;
+    }
+    void appendDroppedLines(qsizetype count) // without error flags
+    {
+        if (count <= 0)
+            return;
+        if (m_lines > 0)
+            dropKeptLines();
+        m_droppedLines += count;
+    }
 
     // The text capacity a new chunk starts with (learnt from the chunks so far): a batch that
     // starts like another one's grows its first chunk without copying it again and again.
     size_t expectedChunkBytes() const { return m_expectedChunkBytes; }
     void setExpectedChunkBytes(size_t bytes) { m_expectedChunkBytes = bytes; }
 
-    qsizetype lineCount() const { return m_lines; }
+    qsizetype lineCount() const { return m_lines + m_droppedLines; } // dropped ones too
+    qsizetype droppedLineCount() const { return m_droppedLines; }
     qint64 textBytes() const { return m_textBytes; }
-    bool isEmpty() const { return m_lines == 0; }
+    bool isEmpty() const { return lineCount() == 0; }
     void clear();
 
 private:
     friend class LogLineStore;
+    void dropKeptLines(); // the kept lines become dropped ones
     void countLine(QByteArrayView text)
     {
         ++m_lines;
@@ -108,7 +127,9 @@ private:
     }
 
     std::vector<LogChunk> m_chunks;
-    qsizetype m_lines = 0;
+    qsizetype m_lines = 0; // kept
+    qsizetype m_droppedLines = 0; // before the kept ones
+    qsizetype m_droppedErrors = 0;
     qint64 m_textBytes = 0;
     qsizetype m_longestLine = 0;
     size_t m_expectedChunkBytes = size_t{64} << 10; // kept across clear()
@@ -179,6 +200,7 @@ private:
     qint64 m_textBytes = 0;
     qsizetype m_longestLine = 0;
     size_t m_lastChunkBytes = 0;
+    qint64 m_dropUntil = 0; // lines before this absolute index leave unpublished (dropped batch lines)
 };
 
 } // namespace vibeml::joblog

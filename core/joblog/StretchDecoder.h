@@ -23,10 +23,12 @@ namespace vibeml::joblog {
 
 struct DecodedStretch
 {
-    DecodedStretch(QByteArray chunk, qsizetype begin, qsizetype end, size_t expectedChunkBytes)
+    // dropping: the lines will leave the scrollback unseen (LogIngest::setDropping).
+    DecodedStretch(QByteArray chunk, qsizetype begin, qsizetype end, size_t expectedChunkBytes, bool dropping = false)
         : bytes(std::move(chunk)), lines(QByteArrayView(bytes).sliced(begin, end - begin))
     {
         batch.setExpectedChunkBytes(expectedChunkBytes);
+        ingest.setDropping(dropping);
     }
 
     void decode()

@@ -187,6 +187,42 @@ private Q_SLOTS:
         }
     }
 
+    void countingHelpersAgreeWithTheObviousLoops()
+    {
+        // findSpecialBytes, countNewlines and hasPatternStart (the counting path of a dropped
+        // backlog) against byte loops, on random bytes rich in what they look for, every length
+        // and offset around their 16- and 32-byte steps.
+        QRandomGenerator random(41);
+        const QByteArray alphabet = QByteArray("ETR@r\n\r\x1b\t\x07\x7f\x01 xE@@ERErTr\xc3\xa9\xff") + QByteArray(1, '\0');
+        for (int round = 0; round < 4000; ++round) {
+            QByteArray bytes(random.bounded(0, 300), Qt::Uninitialized);
+            for (char &byte : bytes)
+                byte = random.bounded(3) ? 'x' : alphabet.at(random.bounded(alphabet.size()));
+            const qsizetype from = bytes.isEmpty() ? 0 : random.bounded(bytes.size());
+            const QByteArrayView view = QByteArrayView(bytes).sliced(from);
+            qsizetype newlines = 0;
+            std::vector<qsizetype> expected;
+            bool patternStart = false;
+            for (qsizetype i = 0; i < view.size(); ++i) {
+                const auto byte = static_cast<uchar>(view[i]);
+                const auto next = i + 1 < view.size() ? static_cast<uchar>(view[i + 1]) : uchar(0);
+                newlines += byte == '\n';
+                patternStart = patternStart || byte == 'E' || byte == 'T' || byte == '@';
+                const bool control = (byte < 0x20 && byte != '\n' && byte != '\r') || byte == 0x7f;
+                const bool candidate = ((byte == 'E' || byte == 'T') && (next == 'r' || next == 'R')) || (byte == '@' && next == '@');
+                if (control || candidate)
+                    expected.push_back(i);
+            }
+            std::vector<qsizetype> special{-1}; // appended to, not cleared
+            QCOMPARE(findSpecialBytes(view, special), newlines);
+            QCOMPARE(special.front(), qsizetype(-1));
+            special.erase(special.begin());
+            QCOMPARE(special, expected);
+            QCOMPARE(countNewlines(view), newlines);
+            QCOMPARE(hasPatternStart(view), patternStart);
+        }
+    }
+
     void scanLinesAppendsAndHandlesTheEdges()
     {
         std::vector<ScannedLine> lines;

@@ -1,3 +1,4 @@
+#include "joblog/BacklogCounter.h"
 #include "joblog/LogFileTail.h"
 #include "joblog/LogIngest.h"
 #include "joblog/ReadAhead.h"
@@ -16,6 +17,7 @@
 #include <fcntl.h>
 #include <memory>
 #include <unistd.h>
+#include <utility>
 
 using namespace vibeml::joblog;
 
@@ -470,6 +472,99 @@ private Q_SLOTS:
         QTest::qWait(100);
         QCOMPARE(lines, QStringList({QStringLiteral("other")}));
         QCOMPARE(reader.path(), other);
+    }
+
+    void backlogCounterFindsWhereTheKeptLinesBegin()
+    {
+        const QString path = m_dir.filePath(QStringLiteral("counted.log"));
+        append(path, numberedLines("line ", 1000)); // "line 0\n" … "line 999\n"
+        const QByteArray all = numberedLines("line ", 1000);
+        const int fd = ::open(QFile::encodeName(path).constData(), O_RDONLY);
+        QVERIFY(fd >= 0);
+        const std::atomic<bool> going{false};
+        const qint64 size = all.size();
+        // Read back 8 or 64 KiB at a time: the lines from the returned offset on are the last ten.
+        for (const qint64 piece : {qint64(8), qint64(64 << 10)}) {
+            const qint64 dropEnd = BacklogCounter::dropEnd(fd, size, 10, piece, going);
+            QCOMPARE(all.mid(dropEnd), numberedLines("line ", 1000).mid(all.indexOf("line 990\n")));
+        }
+        // In one read the answer is exact however little goes; read back in pieces, counting stops
+        // once it would read more than it could save.
+        QCOMPARE(BacklogCounter::dropEnd(fd, size, 999, 64 << 10, going), qint64(all.indexOf("line 1\n"))); // only "line 0" goes
+        QCOMPARE(BacklogCounter::dropEnd(fd, size, 1000, 64, going), qint64(0)); // nothing to drop
+        QCOMPARE(BacklogCounter::dropEnd(fd, size, 900, 64, going), qint64(0)); // too little to be worth a count
+        QCOMPARE(BacklogCounter::dropEnd(fd, size + 100, 10, 64, going), qint64(0)); // the file is shorter than said
+        const std::atomic<bool> cancelled{true};
+        QCOMPARE(BacklogCounter::dropEnd(fd, size, 10, 64, cancelled), qint64(0));
+        {
+            BacklogCounter counter;
+            counter.start(fd, size, 10, 64);
+            ::close(fd); // it reads its own duplicate
+            QTRY_COMPARE(counter.result(), qint64(all.indexOf("line 990\n")));
+            counter.cancel();
+            QCOMPARE(counter.result(), qint64(0));
+        }
+    }
+
+    void readerOnlyCountsWhatTheScrollbackWouldDrop()
+    {
+        // A backlog of 60,000 lines for a scrollback of 1,000: the lines before the last 1,000 are
+        // counted, not rendered or stored. The store ends with exactly the rows, line numbers,
+        // colours, error count and progress events of keeping every line, and every row it shows
+        // on the way is the line its number says.
+        QByteArray all;
+        for (int i = 0; i < 60'000; ++i) {
+            all += "(task, pid=7) \x1b[3" + QByteArray::number(i % 8) + "mline " + QByteArray::number(i) + "\x1b[0m\n";
+            if (i % 97 == 0)
+                all += "ERROR something failed at line " + QByteArray::number(i) + '\n';
+            if (i % 500 == 499)
+                all += "@@VIBEML@@ {\"event\": \"progress\", \"step\": " + QByteArray::number(i) + "}\n";
+            if (i % 300 == 0)
+                all += " 40%|\xe2\x96\x88\xe2\x96\x88 | 4/10\r 50%|\xe2\x96\x88\xe2\x96\x88\xe2\x96\x88 | 5/10\n";
+        }
+        const QString path = m_dir.filePath(QStringLiteral("dropped-front.log"));
+        append(path, all);
+        LogLineStore every(10'000'000);
+        LogIngest keepingEvery(every);
+        keepingEvery.feed(all);
+        every.commit();
+        const qsizetype everyEvents = keepingEvery.takeEvents().size();
+
+        LogTailReader reader;
+        reader.setChunkBytes(64 << 10);
+        reader.setMaxQueuedBytes(64 << 10); // the reader waits for us while we wait below
+        reader.setKeepLines(1000);
+        LogLineStore store(1000);
+        qsizetype events = 0;
+        qsizetype dropped = 0;
+        bool first = true;
+        connect(&reader, &LogTailReader::linesRead, this, [&](IngestedLines &lines) {
+            if (std::exchange(first, false))
+                QThread::msleep(300); // the count back (its own thread) is surely done by now
+
+            events += lines.events.size();
+            dropped += lines.lines.droppedLineCount();
+            store.appendBatch(std::move(lines.lines));
+            store.removeFrontRows(store.overflowRows());
+            store.publish();
+            for (qsizetype row = 0; row < store.size(); ++row)
+                QCOMPARE(store.line(row).text, every.line(store.lineNumber(row) - 1).text);
+        });
+        reader.setPath(path);
+        QTRY_VERIFY_WITH_TIMEOUT(reader.position() == all.size() && reader.isCaughtUp(), 20000);
+        QVERIFY2(dropped > 50'000, qPrintable(QString::number(dropped)));
+        QCOMPARE(store.totalLines(), every.totalLines());
+        QCOMPARE(reader.linesEmitted(), every.totalLines());
+        QCOMPARE(store.errorLineCount(), every.errorLineCount());
+        QCOMPARE(events, everyEvents);
+        QCOMPARE(store.size(), qsizetype(1000));
+        for (qsizetype row = 0; row < store.size(); ++row) {
+            const LogLine line = every.line(every.size() - 1000 + row);
+            QCOMPARE(store.lineNumber(row), every.lineNumber(every.size() - 1000 + row));
+            QCOMPARE(store.line(row).text, line.text);
+            QCOMPARE(store.line(row).flags, line.flags);
+            QVERIFY(std::equal(store.line(row).spans.begin(), store.line(row).spans.end(), line.spans.begin(), line.spans.end()));
+        }
     }
 
     void readerStopsCleanlyWhileReading()

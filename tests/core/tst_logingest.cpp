@@ -75,6 +75,36 @@ Ingested ingestWithStretch(const QByteArray &bytes, qsizetype begin, qsizetype e
     return collected(store, ingest);
 }
 
+// Everything a scrollback of `cap` lines ends up with: its rows, the whole log's line and error
+// counts, and every progress event (kinds and steps), in order.
+struct Scrollback
+{
+    Ingested rows;
+    qint64 totalLines = 0;
+    qint64 errorLines = 0;
+    QList<std::optional<qint64>> steps;
+    bool operator==(const Scrollback &) const = default;
+};
+
+Scrollback scrollbackOf(LogLineStore &store, QList<jobs::ProgressEvent> events)
+{
+    store.commit();
+    Scrollback result;
+    for (qsizetype row = 0; row < store.size(); ++row) {
+        const LogLine line = store.line(row);
+        result.rows.texts.append(line.text.toByteArray());
+        result.rows.flags.append(line.flags);
+        result.rows.spans.append(std::vector<StyleSpan>(line.spans.begin(), line.spans.end()));
+    }
+    for (const jobs::ProgressEvent &event : events) {
+        result.rows.events.append(event.kind);
+        result.steps.append(event.step);
+    }
+    result.totalLines = store.totalLines();
+    result.errorLines = store.errorLineCount();
+    return result;
+}
+
 QStringList ingestAll(const QByteArray &bytes, qsizetype pieceSize)
 {
     QStringList lines;
@@ -158,6 +188,90 @@ private Q_SLOTS:
         }
         QVERIFY(adoptedCount > 500);
         QVERIFY(refusedCount > 100);
+    }
+
+    void droppedLinesLeaveTheSameScrollback()
+    {
+        // Lines before a point with at least `cap` whole lines after it are only counted while
+        // dropping (their text never rendered or stored). Kept first, then dropped, then kept,
+        // handed over in batches now and then as the log reader does: the scrollback, the line
+        // and error counts, the colours carried on and the progress events are exactly those of
+        // keeping every line.
+        QRandomGenerator random(37);
+        const QByteArrayList pieces = {"ERROR", "Error:", "Error", "Traceback (most recent call last)", "Training",
+                                       "@@VIBEML@@ {\"event\": \"progress\", \"step\": 5, \"loss\": 1.5}",
+                                       "@@VIBEML@@ {\"event\": \"error\", \"message\": \"\xff\"}", "\r", "\r", "\n", "\n", "\n",
+                                       "(task, pid=7) ", "(\x1b[31mtask, pid=7) ", "\x1b[31m", "\x1b[0m", "\x1b[1;32m", "\x1b[2K", "ER",
+                                       "E\x1b[0mRROR", "E\x07RROR", "T\x1b[1mraceback (most recent call last)", "ERR\rOR", "\t", "é",
+                                       "█", "\xff", "\xe2\x9c", "@", "plain text "};
+        // First, by hand: a SkyPilot prefix with a colour in it, then a redraw — the prefix is
+        // shown again after the redraw, so its colour applies twice (red, not green, after it).
+        const QByteArray prefixTwice = "(\x1b[31mtask, pid=7) aaa\x1b[32m\rbbb\nccc\n";
+        for (int round = -1; round < 1500; ++round) {
+            QByteArray bytes = round < 0 ? prefixTwice : QByteArray();
+            const int parts = round < 0 ? 0 : random.bounded(20, 160);
+            for (int i = 0; i < parts; ++i) {
+                bytes += QByteArray(random.bounded(0, 30), 'x');
+                bytes += pieces.at(random.bounded(pieces.size()));
+            }
+            if (round >= 0 && random.bounded(2))
+                bytes += '\n';
+            const qsizetype cap = round < 0 ? 1 : random.bounded(1, 12);
+            // The latest point with `cap` whole lines after it, as BacklogCounter finds it.
+            qsizetype dropEnd = 0;
+            for (qsizetype at = bytes.size(), ends = 0; at > 0; --at) {
+                if (bytes[at - 1] == '\n' && ++ends == cap + 1) {
+                    dropEnd = at;
+                    break;
+                }
+            }
+            LogLineStore kept(cap);
+            LogIngest keeping(kept);
+            keeping.feed(bytes);
+            keeping.finish();
+            const Scrollback expected = scrollbackOf(kept, keeping.takeEvents());
+            LogLineStore every(1'000'000);
+            LogIngest keepingEvery(every);
+            keepingEvery.feed(bytes);
+            keepingEvery.finish();
+            every.commit();
+
+            const qsizetype dropTo = round < 0 ? dropEnd : dropEnd ? random.bounded(dropEnd + 1) : 0;
+            const qsizetype dropFrom = round < 0 ? 0 : random.bounded(dropTo + 1);
+            LogLineStore store(cap);
+            LogBatch batch;
+            LogIngest ingest(batch);
+            QList<jobs::ProgressEvent> events;
+            const auto handOver = [&] {
+                events.append(ingest.takeEvents());
+                store.appendBatch(std::move(batch));
+                store.removeFrontRows(store.overflowRows());
+                store.publish();
+                // Between hand-overs too, every row is the line its number says.
+                for (qsizetype row = 0; row < store.size(); ++row) {
+                    const qint64 line = store.lineNumber(row) - 1;
+                    QCOMPARE(store.line(row).text, every.line(line).text);
+                    QCOMPARE(store.line(row).flags, every.line(line).flags);
+                }
+            };
+            qsizetype at = 0;
+            for (const auto &[to, dropping] : {std::pair{dropFrom, false}, std::pair{dropTo, true}, std::pair{bytes.size(), false}}) {
+                ingest.setDropping(dropping);
+                while (at < to) {
+                    const qsizetype piece = std::min<qsizetype>(to - at, random.bounded(1, 120));
+                    ingest.feed(QByteArrayView(bytes).sliced(at, piece));
+                    at += piece;
+                    if (random.bounded(4) == 0)
+                        handOver();
+                }
+            }
+            ingest.finish();
+            handOver();
+            const Scrollback got = scrollbackOf(store, events);
+            QVERIFY2(got == expected, qPrintable(QStringLiteral("round %1, cap %2, dropped %3..%4 of %5: %6")
+                                                     .arg(round).arg(cap).arg(dropFrom).arg(dropTo).arg(bytes.size())
+                                                     .arg(QString::fromLatin1(bytes.toPercentEncoding()))));
+        }
     }
 
     void carriageReturnsCollapse_data()

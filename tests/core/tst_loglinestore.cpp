@@ -139,6 +139,51 @@ private Q_SLOTS:
         QCOMPARE(store.firstErrorRow(), std::nullopt);
     }
 
+    void droppedLinesNeverBecomeRows()
+    {
+        // A batch's dropped lines (the front of a long backlog) are counted, with their errors,
+        // and take every line before them along; rows go on from the kept lines after them.
+        LogLineStore store(5);
+        appendNumbered(store, 1, 3);
+        store.commit();
+        LogBatch batch;
+        batch.appendLine(numbered(4), 0);
+        batch.appendDroppedLine(ErrorLine); // line 5: line 4 goes with it
+        QCOMPARE(batch.lineCount(), qsizetype(2));
+        QCOMPARE(batch.droppedLineCount(), qsizetype(2));
+        batch.appendDroppedLines(3); // lines 6–8
+        for (qint64 i = 9; i <= 10; ++i)
+            batch.appendLine(numbered(i), i == 10 ? ErrorLine : 0);
+        LogBatch later;
+        later.appendLine(numbered(11), 0);
+        batch.appendBatch(std::move(later));
+        QCOMPARE(batch.lineCount(), qsizetype(8));
+        store.appendBatch(std::move(batch));
+        QCOMPARE(store.overflowRows(), qsizetype(3)); // the published rows go before the dropped lines
+        store.removeFrontRows(store.overflowRows());
+        QCOMPARE(store.publishableCount(), qsizetype(3));
+        QCOMPARE(store.publish(), qsizetype(3));
+        QCOMPARE(store.size(), qsizetype(3));
+        QCOMPARE(store.totalLines(), qint64(11));
+        QCOMPARE(store.droppedLines(), qint64(8));
+        QCOMPARE(store.errorLineCount(), qint64(2));
+        QCOMPARE(store.firstErrorRow(), std::optional<qsizetype>(1));
+        for (qsizetype row = 0; row < 3; ++row) {
+            QCOMPARE(store.lineNumber(row), qint64(9 + row));
+            QCOMPARE(store.line(row).text.toByteArray(), numbered(9 + row));
+        }
+        // A trickle after them is copied into a chunk of its own, never into one before the gap.
+        LogBatch dropping;
+        dropping.appendDroppedLines(2);
+        store.appendBatch(std::move(dropping));
+        store.appendLine(numbered(14), 0);
+        store.commit();
+        QCOMPARE(store.size(), qsizetype(1));
+        QCOMPARE(store.lineNumber(0), qint64(14));
+        QCOMPARE(store.line(0).text.toByteArray(), numbered(14));
+        QCOMPARE(store.textBytes(), qint64(numbered(14).size()));
+    }
+
     void findsForwardBackwardAndWraps()
     {
         LogLineStore store;

@@ -33,6 +33,7 @@ JobLogPanel::JobLogPanel(QWidget *parent)
     // The file is read and decoded on the reader's thread; finished lines arrive here in batches.
     connect(&m_tail, &joblog::LogTailReader::reset, this, &JobLogPanel::restart);
     connect(&m_tail, &joblog::LogTailReader::linesRead, m_model, &JobLogModel::appendLines);
+    m_tail.setKeepLines(m_model->maxLines()); // a backlog's front beyond the scrollback is only counted
     connect(m_model, &JobLogModel::progressEvents, this, &JobLogPanel::onProgressEvents);
     m_chartRefresh.setSingleShot(true);
     m_chartRefresh.setInterval(kChartRefreshMs);
@@ -73,6 +74,7 @@ void JobLogPanel::setCost(double accruedUsd, std::optional<double> capUsd)
 void JobLogPanel::setScrollback(qsizetype lines)
 {
     m_model->setMaxLines(lines);
+    m_tail.setKeepLines(m_model->maxLines());
 }
 
 void JobLogPanel::onProgressEvents(const QList<jobs::ProgressEvent> &events)
