@@ -18,7 +18,7 @@ BacklogCounter::~BacklogCounter()
 void BacklogCounter::start(int fd, qint64 size, qint64 keepLines, qint64 pieceBytes)
 {
     cancel();
-    if (keepLines <= 0 || size <= 0)
+    if (keepLines <= 0 || size <= keepLines) // fewer bytes than lines to keep: nothing can go
         return;
     const int copy = ::fcntl(fd, F_DUPFD_CLOEXEC, 0);
     if (copy < 0)
