@@ -357,9 +357,8 @@ inline bool isSpecialByte(uchar byte, uchar next)
 __attribute__((target("avx2,popcnt"))) qsizetype findSpecialBytesAvx2(const char *&position, const char *const end,
                                                                        const char *base, std::vector<qsizetype> &special)
 {
-    // lineMasks32's tests, only those that matter here, kept as vectors until one mask a step.
-    // Offsets go to a buffer on the stack a block at a time, so that no call (which would
-    // clobber the vector registers) sits in the inner loop.
+    // The multi-line scan's masks (lineMasks32). Offsets go to a buffer on the stack a block at a
+    // time, so that no call (which would clobber the vector registers) sits in the inner loop.
     constexpr qsizetype kBlock = 2048;
     qsizetype found[kBlock];
     qsizetype newlines = 0;
@@ -368,17 +367,9 @@ __attribute__((target("avx2,popcnt"))) qsizetype findSpecialBytesAvx2(const char
         const char *const blockEnd = at + std::min<qsizetype>(kBlock, (end - at - 1) / 32 * 32);
         qsizetype *out = found;
         for (; at < blockEnd; at += 32) {
-            const __m256i bytes = _mm256_loadu_si256(reinterpret_cast<const __m256i *>(at));
-            const __m256i next = _mm256_loadu_si256(reinterpret_cast<const __m256i *>(at + 1));
-            const __m256i newline = same(bytes, '\n');
-            const __m256i lineEnds = _mm256_or_si256(newline, same(bytes, '\r'));
-            const __m256i controls = _mm256_or_si256(
-                _mm256_andnot_si256(lineEnds, _mm256_cmpeq_epi8(_mm256_min_epu8(bytes, _mm256_set1_epi8(0x1f)), bytes)), same(bytes, 0x7f));
-            const __m256i eOrT = _mm256_or_si256(same(bytes, 'E'), same(bytes, 'T'));
-            const __m256i candidates = _mm256_or_si256(_mm256_and_si256(eOrT, same(_mm256_or_si256(next, _mm256_set1_epi8(0x20)), 'r')),
-                                                       _mm256_and_si256(same(bytes, '@'), same(next, '@')));
-            newlines += std::popcount(mask(newline));
-            for (quint32 bits = mask(_mm256_or_si256(controls, candidates)); bits; bits &= bits - 1)
+            const Masks32 masks = lineMasks32(at);
+            newlines += std::popcount(masks.newlines);
+            for (quint32 bits = masks.controls | masks.candidates; bits; bits &= bits - 1)
                 *out++ = (at - base) + std::countr_zero(bits);
         }
         special.insert(special.end(), found, out);
