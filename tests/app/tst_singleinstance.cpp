@@ -26,6 +26,15 @@ test::ProcessResult launchWindow()
     return test::runProcess(kVibeml, {}, {}, {QStringLiteral("HF_HUB_OFFLINE=1")}, {}, 20000);
 }
 
+// `vibeml` with no command, started and left running: the window (offscreen here), offline.
+void startWindow(QProcess &process)
+{
+    QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+    environment.insert(QStringLiteral("HF_HUB_OFFLINE"), QStringLiteral("1"));
+    process.setProcessEnvironment(environment);
+    process.start(kVibeml, {});
+}
+
 } // namespace
 
 class TestSingleInstance : public QObject
@@ -79,10 +88,7 @@ private Q_SLOTS:
         QCOMPARE(first.claim(), SingleInstance::Role::Primary);
         QSignalSpy activations(&first, &SingleInstance::activationRequested);
         QProcess second;
-        QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
-        environment.insert(QStringLiteral("HF_HUB_OFFLINE"), QStringLiteral("1"));
-        second.setProcessEnvironment(environment);
-        second.start(kVibeml, {});
+        startWindow(second);
         QVERIFY(second.waitForStarted());
         QTest::qWait(1000);
         QCOMPARE(second.state(), QProcess::Running);
@@ -128,10 +134,7 @@ private Q_SLOTS:
     {
         const QString name = windowServerName();
         QProcess crashed;
-        QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
-        environment.insert(QStringLiteral("HF_HUB_OFFLINE"), QStringLiteral("1"));
-        crashed.setProcessEnvironment(environment);
-        crashed.start(kVibeml, {});
+        startWindow(crashed);
         QVERIFY(crashed.waitForStarted());
         QTRY_VERIFY_WITH_TIMEOUT(QFileInfo::exists(name), 20000);
         crashed.kill(); // SIGKILL: no destructor runs, the socket file stays behind
@@ -151,13 +154,10 @@ private Q_SLOTS:
     {
         // A double-click that fires twice: whichever listens first keeps the window, the other
         // hands over to it, even while the first is still starting up.
-        QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
-        environment.insert(QStringLiteral("HF_HUB_OFFLINE"), QStringLiteral("1"));
         QProcess a;
         QProcess b;
         for (QProcess *launch : {&a, &b}) {
-            launch->setProcessEnvironment(environment);
-            launch->start(kVibeml, {});
+            startWindow(*launch);
         }
         QVERIFY(a.waitForStarted() && b.waitForStarted());
         QTRY_VERIFY_WITH_TIMEOUT(a.state() == QProcess::NotRunning || b.state() == QProcess::NotRunning, 30000);
