@@ -3,8 +3,9 @@
 #include <QObject>
 #include <QString>
 
-class QLocalServer;
-class QLocalSocket;
+#include <sys/types.h>
+
+class QSocketNotifier;
 
 namespace vibeml {
 
@@ -14,6 +15,7 @@ namespace vibeml {
 // never useful. Blocking calls are used only in claim(), at start-up before any window exists.
 // claim() takes the name; listen() (once the window has painted) opens the socket. Until then a
 // flock on "<socket>.flock" makes other launches wait, so they find the socket when they knock.
+// Plain AF_UNIX sockets and Qt Core: Qt Network would be loaded at start-up for this alone.
 class SingleInstance : public QObject
 {
     Q_OBJECT
@@ -27,6 +29,7 @@ public:
 
     // serverName: an absolute socket path, as serverNameFor() builds it.
     explicit SingleInstance(QString serverName, QObject *parent = nullptr);
+    // Closes the socket and removes its file, unless another window's socket has replaced it.
     ~SingleInstance() override;
 
     // The socket for this user and this settings folder, in $XDG_RUNTIME_DIR (private to the
@@ -34,11 +37,13 @@ public:
     static QString serverNameFor(const QString &configDir);
 
     // A window still starting answers once its event loop runs, so the default is generous.
+    // Unresponsive too (errorString() says why) when the socket cannot be reached at all.
     Role claim(int answerTimeoutMs = 5000);
-    // After claim() said Primary: listens on the socket and lets other launches knock. False
-    // (errorString() says why) when it cannot; the window then runs without the name.
+    // After claim() said Primary: listens on the socket (only this user may connect) and lets
+    // other launches knock. False (errorString() says why) when it cannot; the window then runs
+    // without the name.
     bool listen();
-    bool isListening() const { return m_server != nullptr; }
+    bool isListening() const { return m_listenFd >= 0; }
     QString serverName() const { return m_serverName; }
     QString errorString() const { return m_error; }
 
@@ -48,14 +53,20 @@ Q_SIGNALS:
 private:
     enum class Knock { Answered, NobodyThere, StaleSocket, NoAnswer };
     Knock knock(int answerTimeoutMs);
-    void handleConnection(QLocalSocket *socket);
+    bool openSocket();
+    void acceptConnections();
 
     void lock();
     void unlock();
 
     QString m_serverName;
     QString m_error;
-    QLocalServer *m_server = nullptr;
+    int m_listenFd = -1; // non-blocking; m_listener accepts on it
+    QSocketNotifier *m_listener = nullptr;
+    // The socket file listen() made: on destruction it is removed only while it is still this
+    // one, never a later window's that was renamed over it.
+    dev_t m_socketDevice = 0;
+    ino_t m_socketInode = 0;
     int m_lockFd = -1; // flock'ed from claim() until listen(); the kernel drops it if we die
 };
 
