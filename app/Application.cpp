@@ -5,6 +5,8 @@
 #include "cli/CommandLine.h"
 #include "cli/ExitCode.h"
 #include "cli/Terminal.h"
+#include "common/PluginModules.h"
+#include "hub/HttpBackend.h"
 #include "hub/HubCache.h"
 #include "hub/HubClient.h"
 #include "hub/HubToken.h"
@@ -20,7 +22,6 @@
 
 #include <QApplication>
 #include <QIcon>
-#include <QNetworkAccessManager>
 #include <QTextStream>
 #include <QTimer>
 
@@ -53,7 +54,7 @@ Application::~Application()
     m_journal.reset();
     m_hubClient.reset();
     m_hubTransport.reset();
-    m_network.reset();
+    m_httpBackend.reset();
     m_secrets.reset();
     m_settings.reset();
     m_logging.reset();
@@ -81,8 +82,7 @@ void Application::startServices(const QString &logFileName, bool quietStderr)
 
 void Application::startHub()
 {
-    m_network = std::make_unique<QNetworkAccessManager>();
-    m_hubTransport = std::make_unique<hub::HubTransport>(*m_network);
+    m_hubTransport = std::make_unique<hub::HubTransport>(); // requests wait for attachNetwork()
     m_hubCache = std::make_unique<hub::HubCache>(m_paths.cacheDir + QStringLiteral("/hub"));
     m_hubSnapshot = hub::OfflineSnapshot::load();
     m_hubClient = std::make_unique<hub::HubClient>(*m_hubTransport, m_hubCache.get(), &m_hubSnapshot);
@@ -91,6 +91,21 @@ void Application::startHub()
         if (key == SettingKey::HubEndpoint || key == SettingKey::ViewerEndpoint)
             applyHubEndpoints();
     });
+}
+
+void Application::attachNetwork()
+{
+    if (m_httpBackend)
+        return;
+    QString problem;
+    if (const auto *module = modules::load<hub::NetworkModule>(QStringLiteral("vibeml-network"), &problem)) {
+        m_httpBackend = module->createHttpBackend();
+        m_hubTransport->setBackend(m_httpBackend.get());
+        return;
+    }
+    log::hub()->error("No network: {}", problem);
+    m_hubTransport->setUnavailable(
+        QStringLiteral("VibeML's network module is unavailable (%1); reinstalling VibeML restores it").arg(problem));
 }
 
 const catalog::Catalog &Application::catalog()
@@ -208,6 +223,7 @@ int Application::runGui()
     // The keychain (D-Bus and libsecret) and the icon (SVG) are not needed for the first frame;
     // the tray entry follows the icon (TrayController).
     runAfterFirstPaint(&window, [this] {
+        attachNetwork();
         QGuiApplication::setWindowIcon(QIcon(QStringLiteral(":/vibeml/icons/vibeml.svg")));
         hub::resolveHubToken(*m_secrets, m_hubClient.get(), [this](const hub::ResolvedToken &token, const QString &note) {
             if (!note.isEmpty())
@@ -263,6 +279,7 @@ int Application::runCommand()
         err << m_settingsReport.summary() << '\n' << Qt::flush;
 
     startHub();
+    attachNetwork();
     const std::unique_ptr<CliContext> context = commandContext(out, err);
     std::optional<int> exitCode;
     commandLine.run(m_options.commandArguments, *context, [&exitCode](int code) {

@@ -11,7 +11,6 @@
 #include <memory>
 #include <optional>
 
-class QNetworkAccessManager;
 
 class QTextStream;
 
@@ -28,6 +27,7 @@ namespace sky {
 struct SkyEnvironment;
 }
 namespace hub {
+class HttpBackend;
 class HubCache;
 class HubClient;
 class HubTransport;
@@ -49,6 +49,9 @@ public:
 private:
     void startServices(const QString &logFileName, bool quietStderr);
     void startHub();
+    // Loads the network module and hands HubTransport its backend (the window: after its first
+    // paint); without the module every Hub request fails with a message that says so.
+    void attachNetwork();
     void applyHubEndpoints();
     const catalog::Catalog &catalog();
     std::optional<double> monthSpentUsd();
@@ -66,7 +69,7 @@ private:
     std::unique_ptr<Settings> m_settings;
     std::unique_ptr<SecretStore> m_secrets;
     SettingsLoadReport m_settingsReport;
-    std::unique_ptr<QNetworkAccessManager> m_network;
+    std::unique_ptr<hub::HttpBackend> m_httpBackend;
     std::unique_ptr<hub::HubTransport> m_hubTransport;
     std::unique_ptr<hub::HubCache> m_hubCache;
     hub::OfflineSnapshot m_hubSnapshot;

@@ -13,6 +13,8 @@
 
 #include "common/MemoryTuning.h"
 #include "joblog/JobLogModel.h"
+#include "charts/Charts.h"
+#include "charts/LinkedCharts.h"
 #include "joblog/JobLogPanel.h"
 #include "joblog/JobLogView.h"
 
@@ -134,6 +136,7 @@ int main(int argc, char *argv[])
     if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
         qputenv("QT_QPA_PLATFORM", "offscreen");
     QApplication application(argc, argv);
+    vibeml::charts::useLinked(&vibeml::charts::linkedCharts()); // the window loads them as a module
     bool ok = false;
     double seconds = qEnvironmentVariable("VIBEML_BENCH_DURATION_S").toDouble(&ok);
     if (!ok || seconds <= 0)

@@ -5,8 +5,6 @@
 #include "vibeml/Version.h"
 
 #include <QElapsedTimer>
-#include <QNetworkAccessManager>
-#include <QNetworkReply>
 #include <QRandomGenerator>
 #include <QTimer>
 
@@ -40,8 +38,6 @@ QByteArray userAgent()
 
 struct HubTransport::Job
 {
-    enum class Abort { None, TooLarge, Cancelled };
-
     RequestId id = 0;
     HttpRequest request;
     QPointer<QObject> context;
@@ -51,22 +47,33 @@ struct HubTransport::Job
     bool tokenAllowed = true;
     int redirects = 0;
     int attempts = 0;
-    QPointer<QNetworkReply> reply;
-    Abort abort = Abort::None;
+    std::optional<HttpBackend::ExchangeId> exchange; // in flight
+    bool tokenSent = false;
     QElapsedTimer clock;
 };
 
-HubTransport::HubTransport(QNetworkAccessManager &network, QObject *parent) : QObject(parent), m_network(network) {}
+HubTransport::HubTransport(HttpBackend *backend, QObject *parent) : QObject(parent), m_backend(backend) {}
 
 HubTransport::~HubTransport()
 {
     for (auto &[id, job] : m_jobs) {
-        if (job->reply) {
-            job->reply->disconnect(this);
-            job->reply->abort();
-            job->reply->deleteLater();
-        }
+        if (job->exchange)
+            m_backend->abort(*job->exchange);
     }
+}
+
+void HubTransport::setBackend(HttpBackend *backend)
+{
+    Q_ASSERT(m_inFlight == 0 || backend == m_backend);
+    m_backend = backend;
+    m_unavailable.clear();
+    pump();
+}
+
+void HubTransport::setUnavailable(const QString &reason)
+{
+    m_unavailable = reason;
+    pump();
 }
 
 void HubTransport::setBackoff(std::chrono::milliseconds first, std::chrono::milliseconds cap)
@@ -110,12 +117,8 @@ void HubTransport::cancel(RequestId id)
         return;
     Job &job = *found->second;
     std::erase(m_queue, id);
-    if (job.reply) {
-        job.abort = Job::Abort::Cancelled;
-        QNetworkReply *reply = job.reply;
-        reply->disconnect(this);
-        reply->abort();
-        reply->deleteLater();
+    if (job.exchange) {
+        m_backend->abort(*job.exchange);
         --m_inFlight;
     }
     m_jobs.erase(found); // a pending retry finds no job and does nothing
@@ -133,6 +136,20 @@ QString HubTransport::bucketOf(const QUrl &url) const
 
 void HubTransport::pump()
 {
+    if (!m_unavailable.isEmpty()) {
+        // Answered from the event loop, like any other request.
+        for (const RequestId id : std::exchange(m_queue, {})) {
+            QTimer::singleShot(0, this, [this, id] {
+                HttpResponse response;
+                response.failure = HttpResponse::Failure::Network;
+                response.failureDetail = m_unavailable;
+                complete(id, std::move(response));
+            });
+        }
+        return;
+    }
+    if (!m_backend)
+        return; // requests wait for it
     const auto now = std::chrono::steady_clock::now();
     std::optional<std::chrono::steady_clock::time_point> earliestHold;
     for (auto it = m_queue.begin(); it != m_queue.end() && m_inFlight < m_maxInFlight;) {
@@ -167,52 +184,31 @@ void HubTransport::startAttempt(Job &job)
     ++job.attempts;
     ++m_inFlight;
     m_peakInFlight = std::max(m_peakInFlight, m_inFlight);
-    job.abort = Job::Abort::None;
     job.clock.start();
 
-    QNetworkRequest request(job.currentUrl);
-    request.setAttribute(QNetworkRequest::RedirectPolicyAttribute, QNetworkRequest::ManualRedirectPolicy);
-    request.setTransferTimeout(static_cast<int>(m_timeout.count()));
-    request.setHeader(QNetworkRequest::UserAgentHeader, userAgent());
-    request.setRawHeader("Accept", "application/json");
-    const bool sendToken = job.tokenAllowed && !m_token.isEmpty() && isTrustedOrigin(job.currentUrl, m_endpoints);
-    if (sendToken)
-        request.setRawHeader("Authorization", QByteArrayLiteral("Bearer ") + m_token.toUtf8());
-
-    QNetworkReply *reply = job.request.method == "HEAD" ? m_network.head(request) : m_network.get(request);
-    job.reply = reply;
-    reply->setProperty("vibeml.tokenSent", sendToken);
+    HttpExchange exchange;
+    exchange.url = job.currentUrl;
+    exchange.method = job.request.method;
+    exchange.timeoutMs = static_cast<int>(m_timeout.count());
+    exchange.maxBytes = job.request.maxBytes;
+    exchange.headers = {{"User-Agent", userAgent()}, {"Accept", "application/json"}};
+    job.tokenSent = job.tokenAllowed && !m_token.isEmpty() && isTrustedOrigin(job.currentUrl, m_endpoints);
+    if (job.tokenSent)
+        exchange.headers.append({"Authorization", QByteArrayLiteral("Bearer ") + m_token.toUtf8()});
     const RequestId id = job.id;
-    const qint64 cap = job.request.maxBytes;
-    // Qt throttles downloadProgress, so check the announced length and what has arrived.
-    const auto enforceCap = [this, id, cap] {
-        const auto found = m_jobs.find(id);
-        if (found == m_jobs.end() || !found->second->reply)
-            return;
-        QNetworkReply *current = found->second->reply;
-        const qint64 announced = current->header(QNetworkRequest::ContentLengthHeader).toLongLong();
-        if (announced > cap || current->bytesAvailable() > cap) {
-            found->second->abort = Job::Abort::TooLarge;
-            current->abort();
-        }
-    };
-    connect(reply, &QNetworkReply::metaDataChanged, this, enforceCap);
-    connect(reply, &QNetworkReply::readyRead, this, enforceCap);
-    connect(reply, &QNetworkReply::finished, this, [this, id] { onReplyFinished(id); });
+    job.exchange = m_backend->start(exchange, [this, id](HttpExchangeResult result) { onExchangeFinished(id, std::move(result)); });
 }
 
-void HubTransport::onReplyFinished(RequestId id)
+void HubTransport::onExchangeFinished(RequestId id, HttpExchangeResult result)
 {
     const auto found = m_jobs.find(id);
     if (found == m_jobs.end())
         return;
     Job &job = *found->second;
-    QNetworkReply *reply = job.reply;
-    if (!reply)
+    if (!job.exchange)
         return;
-    job.reply = nullptr;
+    job.exchange.reset();
     --m_inFlight;
-    reply->deleteLater();
 
     if (job.hadContext && !job.context) {
         m_jobs.erase(found);
@@ -223,10 +219,9 @@ void HubTransport::onReplyFinished(RequestId id)
     HttpResponse response;
     response.attempts = job.attempts;
     response.finalUrl = job.currentUrl;
-    response.tokenSent = reply->property("vibeml.tokenSent").toBool();
-    response.status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-    response.headers = reply->rawHeaderPairs();
-    const QNetworkReply::NetworkError error = reply->error();
+    response.tokenSent = job.tokenSent;
+    response.status = result.status;
+    response.headers = std::move(result.headers);
 
     if (const auto reading = parseRateLimit(response.headers)) {
         m_lastRateLimit = reading;
@@ -234,9 +229,9 @@ void HubTransport::onReplyFinished(RequestId id)
     }
     log::hub()->debug("{} {} -> {} in {} ms (attempt {}){}", job.request.method, job.currentUrl.toDisplayString(),
                       response.status, job.clock.elapsed(), job.attempts,
-                      error != QNetworkReply::NoError ? QStringLiteral(" ") + reply->errorString() : QString());
+                      result.failureDetail.isEmpty() ? QString() : QStringLiteral(" ") + result.failureDetail);
 
-    if (job.abort == Job::Abort::TooLarge || reply->bytesAvailable() > job.request.maxBytes) {
+    if (result.failure == HttpExchangeResult::Failure::TooLarge) {
         response.failure = HttpResponse::Failure::TooLarge;
         response.failureDetail = QStringLiteral("more than %1 bytes").arg(job.request.maxBytes);
         complete(id, std::move(response));
@@ -245,13 +240,13 @@ void HubTransport::onReplyFinished(RequestId id)
 
     if (response.status == 0) {
         // No HTTP answer at all: timeout or a network failure, both worth retrying.
-        const bool timedOut = error == QNetworkReply::OperationCanceledError || error == QNetworkReply::TimeoutError;
         if (job.attempts < job.request.maxAttempts) {
             retryLater(job, backoffDelay(job.attempts));
             return;
         }
-        response.failure = timedOut ? HttpResponse::Failure::Timeout : HttpResponse::Failure::Network;
-        response.failureDetail = reply->errorString();
+        response.failure = result.failure == HttpExchangeResult::Failure::Timeout ? HttpResponse::Failure::Timeout
+                                                                                   : HttpResponse::Failure::Network;
+        response.failureDetail = result.failureDetail;
         complete(id, std::move(response));
         return;
     }
@@ -293,7 +288,7 @@ void HubTransport::onReplyFinished(RequestId id)
         return;
     }
 
-    response.body = job.request.method == "HEAD" ? QByteArray() : reply->readAll();
+    response.body = job.request.method == "HEAD" ? QByteArray() : std::move(result.body);
     complete(id, std::move(response));
 }
 

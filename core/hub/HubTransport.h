@@ -1,5 +1,6 @@
 #pragma once
 
+#include "hub/HttpBackend.h"
 #include "hub/HttpHeaders.h"
 #include "hub/HubAccess.h"
 
@@ -14,9 +15,6 @@
 #include <map>
 #include <memory>
 #include <optional>
-
-class QNetworkAccessManager;
-class QNetworkReply;
 
 namespace vibeml::hub {
 
@@ -49,6 +47,7 @@ struct HttpResponse
 // (and never across a redirect to another origin), RateLimit-aware waits on 429, and
 // exponential back-off with jitter on 5xx and network errors. Nothing blocks; each request
 // ends in exactly one handler call unless it is cancelled or its context object dies.
+// The exchanges themselves go through an HttpBackend: requests sent before it is set wait.
 class HubTransport : public QObject
 {
     Q_OBJECT
@@ -57,8 +56,14 @@ public:
     using Handler = std::function<void(const HttpResponse &)>;
     using RequestId = quint64;
 
-    explicit HubTransport(QNetworkAccessManager &network, QObject *parent = nullptr);
+    explicit HubTransport(HttpBackend *backend = nullptr, QObject *parent = nullptr);
     ~HubTransport() override;
+
+    // The backend requests go through (not owned; it must outlive this); waiting requests leave.
+    void setBackend(HttpBackend *backend);
+    // There will be no backend (the network module could not be loaded): every request, waiting
+    // or new, fails as a network failure with `reason`.
+    void setUnavailable(const QString &reason);
 
     void setEndpoints(const HubEndpoints &endpoints) { m_endpoints = endpoints; }
     const HubEndpoints &endpoints() const { return m_endpoints; }
@@ -85,13 +90,14 @@ private:
     struct Job;
     void pump();
     void startAttempt(Job &job);
-    void onReplyFinished(RequestId id);
+    void onExchangeFinished(RequestId id, HttpExchangeResult result);
     void retryLater(Job &job, std::chrono::milliseconds delay);
     void complete(RequestId id, HttpResponse response);
     std::chrono::milliseconds backoffDelay(int attempt) const;
     QString bucketOf(const QUrl &url) const;
 
-    QNetworkAccessManager &m_network;
+    HttpBackend *m_backend = nullptr;
+    QString m_unavailable;
     HubEndpoints m_endpoints;
     QString m_token;
     std::chrono::milliseconds m_timeout{10'000};

@@ -1,10 +1,10 @@
 #include "hub/HubTransport.h"
+#include "net/QtHttpBackend.h"
 
 #include "FakeHub.h"
 #include "TestSupport.h"
 
 #include <QElapsedTimer>
-#include <QNetworkAccessManager>
 #include <QSignalSpy>
 
 using namespace vibeml;
@@ -16,8 +16,8 @@ namespace {
 struct Rig
 {
     FakeHub fake;
-    QNetworkAccessManager network;
-    HubTransport transport{network};
+    net::QtHttpBackend backend;
+    HubTransport transport{&backend};
 
     Rig()
     {
@@ -245,6 +245,49 @@ private Q_SLOTS:
         const auto response = rig.get(kQwen);
         QVERIFY(response);
         QCOMPARE(response->failure, HttpResponse::Failure::Offline);
+        QCOMPARE(rig.fake.requests().size(), 0);
+    }
+
+    void requestsWaitForTheBackend()
+    {
+        // The window hands the transport its backend after the first paint (the network module).
+        Rig rig;
+        HubTransport early;
+        early.setEndpoints(rig.transport.endpoints());
+        std::optional<HttpResponse> response;
+        early.send(HttpRequest{rig.at(kQwen)}, nullptr, [&response](const HttpResponse &r) { response = r; });
+        early.send(HttpRequest{rig.at(kQwen)}, nullptr, [](const HttpResponse &) {});
+        QTest::qWait(100);
+        QVERIFY(!response);
+        QCOMPARE(early.inFlight(), 0);
+        QCOMPARE(rig.fake.requests().size(), 0);
+        early.setBackend(&rig.backend);
+        QTRY_VERIFY(response);
+        QVERIFY(response->isSuccess());
+        QTRY_COMPARE(rig.fake.requests().size(), 2);
+    }
+
+    void withoutABackendEveryRequestSaysWhy()
+    {
+        Rig rig;
+        HubTransport stranded;
+        stranded.setEndpoints(rig.transport.endpoints());
+        std::optional<HttpResponse> waiting;
+        stranded.send(HttpRequest{rig.at(kQwen)}, nullptr, [&waiting](const HttpResponse &r) { waiting = r; });
+        stranded.setUnavailable(QStringLiteral("libvibeml-network.so is missing"));
+        QTRY_VERIFY(waiting);
+        QCOMPARE(waiting->failure, HttpResponse::Failure::Network);
+        QCOMPARE(waiting->failureDetail, QStringLiteral("libvibeml-network.so is missing"));
+        // Later requests too, each answered once, from the event loop.
+        int answers = 0;
+        stranded.send(HttpRequest{rig.at(kQwen)}, nullptr, [&answers](const HttpResponse &r) {
+            QCOMPARE(r.failure, HttpResponse::Failure::Network);
+            ++answers;
+        });
+        QCOMPARE(answers, 0);
+        QTRY_COMPARE(answers, 1);
+        QTest::qWait(50);
+        QCOMPARE(answers, 1);
         QCOMPARE(rig.fake.requests().size(), 0);
     }
 

@@ -7,8 +7,7 @@
 #include "hub/HubClient.h"
 #include "hub/HubTransport.h"
 #include "hub/OfflineSnapshot.h"
-
-#include <QNetworkAccessManager>
+#include "net/QtHttpBackend.h"
 
 #include <memory>
 #include <optional>
@@ -20,8 +19,8 @@ namespace vibeml::test {
 struct HubTestRig
 {
     FakeHub fake;
-    QNetworkAccessManager network;
-    hub::HubTransport transport{network};
+    net::QtHttpBackend backend;
+    hub::HubTransport transport{&backend};
     std::unique_ptr<hub::HubCache> cache;
     hub::OfflineSnapshot snapshot = hub::OfflineSnapshot::load();
     std::unique_ptr<hub::HubClient> client;

@@ -2,6 +2,8 @@
 // fake Hub and the fake `sky`: type a model id, pick a dataset, choose an offer, review, launch,
 // watch the log stream into the Jobs page, cancel, and see the cluster torn down and verified gone.
 #include "MainWindow.h"
+#include "charts/Charts.h"
+#include "charts/LinkedCharts.h"
 #include "config/Settings.h"
 #include "dialogs/PreferencesDialog.h"
 #include "joblog/JobLogModel.h"
@@ -38,6 +40,8 @@ class TestGuiJourney : public QObject
     Q_OBJECT
 
 private Q_SLOTS:
+    void initTestCase() { charts::useLinked(&charts::linkedCharts()); }
+
     void fromAnEmptyWindowToARunningJobAndBackToClusterGone()
     {
         const QString root = test::isolatedRoot() + QStringLiteral("/journey");
@@ -117,7 +121,7 @@ private Q_SLOTS:
         QTRY_VERIFY(jobsPage->cancelAction()->isEnabled());
         if (!pictures.isEmpty()) {
             QVERIFY(QDir().mkpath(pictures));
-            QTRY_VERIFY_WITH_TIMEOUT(jobsPage->logPanel()->chart()->lossSeries()->count() >= 40, 60000);
+            QTRY_VERIFY_WITH_TIMEOUT(qobject_cast<LossChart *>(jobsPage->logPanel()->chart())->lossSeries()->count() >= 40, 60000);
             QTest::qWait(500);
             QVERIFY(window.grab().save(pictures + QStringLiteral("/jobs-page.png")));
             window.showPreferences();

@@ -2,6 +2,8 @@
 #include "joblog/JobLogPanel.h"
 #include "joblog/JobLogView.h"
 #include "joblog/JobProgressStrip.h"
+#include "charts/Charts.h"
+#include "charts/LinkedCharts.h"
 #include "joblog/LossChart.h"
 
 #include "GuiTestMain.h"
@@ -17,11 +19,19 @@
 
 using namespace vibeml;
 
+// The panel's chart, as the linked-in charts draw it.
+LossChart *lossChartOf(const JobLogPanel &panel)
+{
+    return qobject_cast<LossChart *>(panel.chart());
+}
+
 class TestJobLogPanel : public QObject
 {
     Q_OBJECT
 
 private Q_SLOTS:
+    void initTestCase() { charts::useLinked(&charts::linkedCharts()); }
+
     void drawsEveryStepOfARunAsTheFakeSkyPrintsIt()
     {
         // 129 progress lines behind SkyPilot's "(task, pid=N) " prefix, among tqdm '\r' redraws.
@@ -33,7 +43,7 @@ private Q_SLOTS:
         panel.show();
         panel.setLogFile(log);
         QTRY_VERIFY(panel.model()->rowCount() > 0);
-        QTRY_COMPARE(panel.chart()->lossSeries()->count(), 129);
+        QTRY_COMPARE(lossChartOf(panel)->lossSeries()->count(), 129);
         QCOMPARE(panel.progress().step, qint64(1290));
     }
 
@@ -49,12 +59,12 @@ private Q_SLOTS:
         JobLogPanel panel;
         panel.resize(900, 400);
         panel.show();
-        QVERIFY(!panel.chart()->isShowingChart()); // a placeholder until the first step
+        QVERIFY(!lossChartOf(panel)->isShowingChart()); // a placeholder until the first step
         panel.setLogFile(log);
         QTRY_VERIFY(panel.model()->rowCount() > 0);
-        QTRY_COMPARE(panel.chart()->lossSeries()->count(), 3);
-        QVERIFY(panel.chart()->isShowingChart());
-        QCOMPARE(panel.chart()->learningRateSeries()->count(), 3);
+        QTRY_COMPARE(lossChartOf(panel)->lossSeries()->count(), 3);
+        QVERIFY(lossChartOf(panel)->isShowingChart());
+        QCOMPARE(lossChartOf(panel)->learningRateSeries()->count(), 3);
         QCOMPARE(panel.progress().step, qint64(30));
         QCOMPARE(panel.progressStrip()->progressText(), QStringLiteral("Step 30 of 90 (33%)"));
         QVERIFY(panel.progressStrip()->etaText().startsWith(QStringLiteral("ETA ")));
@@ -65,7 +75,7 @@ private Q_SLOTS:
         file.write(run.sliced(cut));
         file.close();
         QTRY_COMPARE(panel.model()->rowCount(), int(run.count('\n')));
-        QTRY_COMPARE(panel.chart()->lossSeries()->count(), 5);
+        QTRY_COMPARE(lossChartOf(panel)->lossSeries()->count(), 5);
         QCOMPARE(panel.model()->errorLineCount(), qint64(4));
         QTRY_COMPARE(panel.progressStrip()->etaText(), QStringLiteral("Failed (oom)"));
         QVERIFY(panel.logView()->jumpToFirstError());
@@ -77,7 +87,7 @@ private Q_SLOTS:
         panel.tail().checkSoon();
         QTRY_COMPARE(panel.tail().position(), qint64(run.size()));
         QTRY_COMPARE(panel.model()->rowCount(), int(run.count('\n')));
-        QCOMPARE(panel.chart()->lossSeries()->count(), 5);
+        QCOMPARE(lossChartOf(panel)->lossSeries()->count(), 5);
         QCOMPARE(panel.model()->errorLineCount(), qint64(4));
     }
 

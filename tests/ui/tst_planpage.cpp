@@ -3,6 +3,8 @@
 #include "config/Settings.h"
 #include "pages/PlanPage.h"
 #include "plan/ColumnMappingEditor.h"
+#include "charts/Charts.h"
+#include "charts/LinkedCharts.h"
 #include "plan/CostChart.h"
 #include "plan/DatasetPicker.h"
 #include "plan/GpuOffersModel.h"
@@ -80,7 +82,11 @@ class TestPlanPage : public QObject
     Q_OBJECT
 
 private Q_SLOTS:
-    void initTestCase() { qRegisterMetaType<sky::LaunchPlan>(); }
+    void initTestCase()
+    {
+        qRegisterMetaType<sky::LaunchPlan>();
+        charts::useLinked(&charts::linkedCharts());
+    }
 
     void fromAModelIdToALaunch()
     {
@@ -113,7 +119,7 @@ private Q_SLOTS:
         QTest::mouseClick(view->viewport(), Qt::LeftButton, {}, view->visualRect(h100).center());
         const qsizetype chosen = page.gpuPanel()->chosenOffer();
         QCOMPARE(estimate.table.offers.at(chosen).instance.accelerator, QStringLiteral("H100"));
-        QCOMPARE(page.costChart()->chosenPoint()->count(), 1);
+        QCOMPARE(qobject_cast<CostChart *>(page.costChart())->chosenPoint()->count(), 1);
         QVERIFY(page.stepBar()->tabText(3).contains(QStringLiteral("✓")));
 
         // Step 5: what would run.
@@ -290,7 +296,7 @@ private Q_SLOTS:
         QVERIFY(estimated.wait(3000));
         QVERIFY(!review->launchButton()->isEnabled());
         QVERIFY2(review->blockersLabel()->text().contains(QStringLiteral("per-run budget")), qPrintable(review->blockersLabel()->text()));
-        QCOMPARE(page.costChart()->budgetLine()->at(0).y(), 1.0);
+        QCOMPARE(qobject_cast<CostChart *>(page.costChart())->budgetLine()->at(0).y(), 1.0);
         QCOMPARE(page.shownValue(SettingKey::PerJobBudgetUsd), QStringLiteral("$1.00"));
     }
 

@@ -1,10 +1,10 @@
 #include "joblog/JobLogPanel.h"
 
+#include "charts/Charts.h"
 #include "joblog/JobLogModel.h"
 #include "joblog/JobLogView.h"
 #include "joblog/JobProgressStrip.h"
 #include "joblog/LogIngest.h"
-#include "joblog/LossChart.h"
 
 #include <QSplitter>
 #include <QVBoxLayout>
@@ -14,7 +14,7 @@
 namespace vibeml {
 
 JobLogPanel::JobLogPanel(QWidget *parent)
-    : QWidget(parent), m_model(new JobLogModel(this)), m_view(new JobLogView(this)), m_chart(new LossChart(this)),
+    : QWidget(parent), m_model(new JobLogModel(this)), m_view(new JobLogView(this)), m_chart(charts::createLossChart(this)),
       m_strip(new JobProgressStrip(this))
 {
     setAccessibleName(tr("Job output"));

@@ -16,7 +16,7 @@ namespace vibeml {
 class JobLogModel;
 class JobLogView;
 class JobProgressStrip;
-class LossChart;
+class LossChartView;
 
 // Everything about one running job's output: the progress strip and cost meter on top, the live
 // log beside the loss / learning-rate chart. Give it the job's log file (<bundle>/logs/train.log);
@@ -44,7 +44,7 @@ public:
     const vibeml::jobs::TrainingProgress &progress() const { return m_progress; }
     JobLogModel *model() const { return m_model; }
     JobLogView *logView() const { return m_view; }
-    LossChart *chart() const { return m_chart; }
+    LossChartView *chart() const { return m_chart; }
     JobProgressStrip *progressStrip() const { return m_strip; }
     joblog::LogTailReader &tail() { return m_tail; }
 
@@ -56,7 +56,7 @@ private:
     joblog::LogTailReader m_tail;
     JobLogModel *m_model;
     JobLogView *m_view;
-    LossChart *m_chart;
+    LossChartView *m_chart;
     JobProgressStrip *m_strip;
     vibeml::jobs::TrainingProgress m_progress;
     QList<vibeml::jobs::MetricPoint> m_pendingPoints; // for the chart's next refresh

@@ -16,7 +16,7 @@
 
 namespace vibeml {
 LossChart::LossChart(QWidget *parent)
-    : QWidget(parent), m_chart(new QChart), m_view(new QChartView(m_chart, this)), m_placeholder(new QLabel(this)),
+    : LossChartView(parent), m_chart(new QChart), m_view(new QChartView(m_chart, this)), m_placeholder(new QLabel(this)),
       m_stack(new QStackedLayout(this)), m_loss(new QLineSeries(m_chart)), m_learningRate(new QLineSeries(m_chart)),
       m_evalLoss(new QScatterSeries(m_chart)), m_stepAxis(new QValueAxis(m_chart)), m_lossAxis(new QValueAxis(m_chart)),
       m_rateAxis(new QValueAxis(m_chart))

@@ -1,10 +1,10 @@
 #pragma once
 
+#include "charts/ChartViews.h"
 #include "joblog/MetricPoint.h"
 
 #include <QList>
 #include <QPointF>
-#include <QWidget>
 
 class QChart;
 class QChartView;
@@ -21,7 +21,7 @@ namespace vibeml {
 // appended in batches and the axes grow to fit. Every point is kept; a series shows at most
 // kMaxShownPoints of them (each bucket's lowest and highest), so a long run costs the same to
 // repaint as a short one.
-class LossChart : public QWidget
+class LossChart : public LossChartView
 {
     Q_OBJECT
 
@@ -30,10 +30,10 @@ public:
 
     explicit LossChart(QWidget *parent = nullptr);
 
-    void setPoints(const QList<vibeml::jobs::MetricPoint> &points);
+    void setPoints(const QList<vibeml::jobs::MetricPoint> &points) override;
     void appendPoint(const vibeml::jobs::MetricPoint &point);
-    void appendPoints(const QList<vibeml::jobs::MetricPoint> &points);
-    void clear();
+    void appendPoints(const QList<vibeml::jobs::MetricPoint> &points) override;
+    void clear() override;
 
     QLineSeries *lossSeries() const { return m_loss; }
     QLineSeries *learningRateSeries() const { return m_learningRate; }

@@ -1,9 +1,9 @@
 #include "pages/PlanPage.h"
 
 #include "catalog/Catalog.h"
+#include "charts/Charts.h"
 #include "config/Settings.h"
 #include "cost/TrainingPresets.h"
-#include "plan/CostChart.h"
 #include "plan/DatasetPicker.h"
 #include "plan/GpuPanel.h"
 #include "plan/ModelPicker.h"
@@ -161,7 +161,7 @@ void PlanPage::finishBuilding()
     settingsScroll->setFocusProxy(m_settingsForm);
 
     m_gpuPanel = new GpuPanel(this);
-    m_costChart = new CostChart(this);
+    m_costChart = charts::createCostChart(this);
     auto *offers = new QSplitter(Qt::Vertical, this);
     offers->addWidget(m_gpuPanel);
     offers->addWidget(m_costChart);

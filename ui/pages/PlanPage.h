@@ -19,7 +19,7 @@ class QTabBar;
 
 namespace vibeml {
 
-class CostChart;
+class CostChartView;
 class DatasetPicker;
 class GpuPanel;
 class ModelPicker;
@@ -75,7 +75,7 @@ public:
     DatasetPicker *datasetPicker() { return (finishBuilding(), m_datasetPicker); }
     TrainingSettingsForm *settingsForm() { return (finishBuilding(), m_settingsForm); }
     GpuPanel *gpuPanel() { return (finishBuilding(), m_gpuPanel); }
-    CostChart *costChart() { return (finishBuilding(), m_costChart); }
+    CostChartView *costChart() { return (finishBuilding(), m_costChart); }
     ReviewPanel *reviewPanel() { return (finishBuilding(), m_reviewPanel); }
     QLabel *statusLabel() const { return m_status; }
     QTabBar *stepBar() const { return m_steps; }
@@ -106,7 +106,7 @@ private:
     DatasetPicker *m_datasetPicker = nullptr;
     TrainingSettingsForm *m_settingsForm = nullptr;
     GpuPanel *m_gpuPanel = nullptr;
-    CostChart *m_costChart = nullptr;
+    CostChartView *m_costChart = nullptr;
     ReviewPanel *m_reviewPanel = nullptr;
     QHash<SettingKey, QLabel *> m_values;
     QTimer m_estimateTimer;

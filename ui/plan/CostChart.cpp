@@ -84,7 +84,7 @@ void resizeSeries(QBoxPlotSeries *series, qsizetype count)
 } // namespace
 
 CostChart::CostChart(QWidget *parent)
-    : QWidget(parent), m_boxChart(new QChart), m_scatterChart(new QChart), m_boxView(new QChartView(m_boxChart, this)),
+    : CostChartView(parent), m_boxChart(new QChart), m_scatterChart(new QChart), m_boxView(new QChartView(m_boxChart, this)),
       m_scatterView(new QChartView(m_scatterChart, this)), m_onDemandBoxes(new QBoxPlotSeries),
       m_spotBoxes(new QBoxPlotSeries), m_boxBudget(new QLineSeries), m_categoryAxis(new QBarCategoryAxis),
       m_boxCostAxis(new QValueAxis), m_onDemandPoints(new QScatterSeries), m_spotPoints(new QScatterSeries),

@@ -1,10 +1,10 @@
 #pragma once
 
+#include "charts/ChartViews.h"
 #include "cost/PlanEstimator.h"
 
 #include <QHash>
 #include <QPointF>
-#include <QWidget>
 
 class QBarCategoryAxis;
 class QBoxPlotSeries;
@@ -22,16 +22,16 @@ namespace vibeml {
 // against cost with the Pareto frontier (nothing both cheaper and faster) and the chosen offer.
 // Both show the per-run budget as a line, and the catalog's date underneath. The charts, series
 // and axes are built once; an update only replaces the points.
-class CostChart : public QWidget
+class CostChart : public CostChartView
 {
     Q_OBJECT
 
 public:
     explicit CostChart(QWidget *parent = nullptr);
 
-    void setEstimate(const cost::PlanEstimate &estimate, double perRunBudgetUsd);
-    void setChosen(qsizetype offerIndex);
-    void clear(const QString &reason);
+    void setEstimate(const cost::PlanEstimate &estimate, double perRunBudgetUsd) override;
+    void setChosen(qsizetype offerIndex) override;
+    void clear(const QString &reason) override;
 
     // At most this many GPU configurations in the box chart, the cheapest first.
     static constexpr int kMaxCategories = 8;
