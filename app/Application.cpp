@@ -17,6 +17,7 @@
 #include "log/Logging.h"
 #include "secrets/SecretStore.h"
 #include "widgets/AfterFirstPaint.h"
+#include "widgets/DeferredImageStyle.h"
 
 #include "vibeml/Version.h"
 
@@ -213,6 +214,8 @@ int Application::runGui()
     QGuiApplication::setDesktopFileName(QStringLiteral("io.github.vibeml.VibeML"));
 
     startHub();
+    // Before the first widget: it asks the style for images and measures its text.
+    DeferredImageStyle::install();
     MainWindow window(MainWindow::Services{*m_settings, *m_secrets, m_logging->bus(), m_paths.logDir(), m_hubClient.get(),
                                            &m_hubSnapshot, [this]() -> const catalog::Catalog & { return catalog(); },
                                            [this] { return monthSpentUsd(); }, [this] { return skyEnvironment(); },
