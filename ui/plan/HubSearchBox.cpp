@@ -4,6 +4,7 @@
 #include "hub/RepoId.h"
 #include "plan/HubSearchModel.h"
 #include "plan/RecentPicks.h"
+#include "widgets/MeasuredHeaderView.h"
 
 #include <QHBoxLayout>
 #include <QHeaderView>
@@ -46,6 +47,7 @@ HubSearchBox::HubSearchBox(hub::HubClient &client, hub::RepoKind kind, Settings 
 
     m_proxy->setSourceModel(m_model);
     m_proxy->setSortRole(HubSearchModel::SortRole);
+    MeasuredHeaderView::installHorizontal(m_view); // measures its titles once, not at every layout pass
     m_view->setModel(m_proxy);
     m_view->setAccessibleName(models ? tr("Model search results") : tr("Dataset search results"));
     m_view->setSelectionBehavior(QAbstractItemView::SelectRows);
