@@ -18,6 +18,7 @@
 #include "secrets/SecretStore.h"
 #include "widgets/AfterFirstPaint.h"
 #include "widgets/DeferredImageStyle.h"
+#include "widgets/UnshapedText.h"
 
 #include "vibeml/Version.h"
 
@@ -216,10 +217,12 @@ int Application::runGui()
     startHub();
     // Before the first widget: it asks the style for images and measures its text.
     DeferredImageStyle::install();
+    useUnshapedText();
     MainWindow window(MainWindow::Services{*m_settings, *m_secrets, m_logging->bus(), m_paths.logDir(), m_hubClient.get(),
                                            &m_hubSnapshot, [this]() -> const catalog::Catalog & { return catalog(); },
                                            [this] { return monthSpentUsd(); }, [this] { return skyEnvironment(); },
                                            [this](QString *problem) { return jobService(QStringLiteral("window"), problem); }});
+    followDesktopFont(&window);
     window.showSettingsReport(m_settingsReport);
     m_settings->watchForExternalChanges();
     window.show();
