@@ -104,6 +104,7 @@ MainWindow::MainWindow(const Services &services, QWidget *parent)
     restoreWindowState();
     // The hidden pages, the journal and the monitor wait until the window has painted.
     runAfterFirstPaint(this, [this] {
+        statusIndicators();
         m_planPage->finishBuilding();
         buildJobsPage();
         buildLogPage();
@@ -165,15 +166,27 @@ void MainWindow::attachJobService()
     Q_EMIT jobServiceReady(m_jobService);
 }
 
-// The status bar indicators, the tray and the question on closing with live jobs.
+StatusIndicators *MainWindow::statusIndicators()
+{
+    // Built after the first paint: until the account, sky and the journal have been asked, which
+    // starts then, they could only say "not checked".
+    if (!m_statusIndicators) {
+        m_statusIndicators = new StatusIndicators(
+            {m_services.settings, &m_services.secrets, m_services.hub, m_services.skyEnvironment}, statusBar());
+        if (m_jobService)
+            m_statusIndicators->setJobService(m_jobService);
+    }
+    return m_statusIndicators;
+}
+
+// The tray and the question on closing with live jobs; the status bar indicators follow the first
+// paint (statusIndicators()).
 void MainWindow::createShell()
 {
-    m_statusIndicators = new StatusIndicators(
-        {m_services.settings, &m_services.secrets, m_services.hub, m_services.skyEnvironment}, statusBar());
     m_tray = new TrayController(this);
     m_closeGuard = new CloseGuard(this, m_tray->isAvailable(), this);
     connect(this, &MainWindow::jobServiceReady, this, [this](jobs::JobService *service) {
-        m_statusIndicators->setJobService(service);
+        statusIndicators()->setJobService(service);
         m_tray->setJobService(service);
         m_closeGuard->setJobService(service);
     });
@@ -270,7 +283,7 @@ void MainWindow::showPreferences()
 {
     if (!m_preferences) {
         m_preferences = new PreferencesDialog(m_services.settings, m_services.secrets,
-                                              {m_statusIndicators->hubAccount(), m_statusIndicators->skyHealth()}, this);
+                                              {statusIndicators()->hubAccount(), statusIndicators()->skyHealth()}, this);
         m_preferences->setAttribute(Qt::WA_DeleteOnClose);
     }
     m_preferences->show();

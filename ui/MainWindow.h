@@ -77,7 +77,7 @@ public:
     JobLaunchController *launchController() const { return m_launcher; }
     LogPage *logPage(); // built after the first paint, or now when asked for first
     PreferencesDialog *preferencesDialog() const;
-    StatusIndicators *statusIndicators() const { return m_statusIndicators; }
+    StatusIndicators *statusIndicators(); // built after the first paint, or now when asked for first
     TrayController *tray() const { return m_tray; }
     CloseGuard *closeGuard() const { return m_closeGuard; }
     // nullptr until the journal is open (shortly after the first paint), or when it cannot be.

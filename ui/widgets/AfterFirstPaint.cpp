@@ -7,6 +7,9 @@
 namespace vibeml {
 namespace {
 
+// Set on a window once a hook has seen it paint: later work need not wait for another paint.
+constexpr const char *kPaintedProperty = "vibeml.firstPaintDone";
+
 // Watches the window's events until its first paint; lives as the window's child.
 class FirstPaintHook final : public QObject
 {
@@ -24,6 +27,7 @@ protected:
     bool eventFilter(QObject *watched, QEvent *event) override
     {
         if (watched == m_window && event->type() == QEvent::Paint) {
+            m_window->setProperty(kPaintedProperty, true);
             m_window->removeEventFilter(this);
             m_fallback.stop();
             // Queued: the paint, and the flush of the whole frame that follows it, finish first.
@@ -54,6 +58,10 @@ private:
 void runAfterFirstPaint(QWidget *window, std::function<void()> work, std::chrono::milliseconds fallback)
 {
     Q_ASSERT(window);
+    if (window->property(kPaintedProperty).toBool()) {
+        QTimer::singleShot(0, window, std::move(work));
+        return;
+    }
     new FirstPaintHook(window, std::move(work), fallback);
 }
 
