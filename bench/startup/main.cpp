@@ -21,6 +21,8 @@
 #include <QTemporaryDir>
 #include <QThread>
 
+#include <cmath>
+
 using namespace vibeml::bench;
 
 namespace {
@@ -157,7 +159,8 @@ int main(int argc, char *argv[])
         const double linkedMs = median(linkedStart);
         reportInfo(QStringLiteral("Startup: the hello window with vibeml's %1 other shared libraries preloaded").arg(extraLibraries.size()),
                    QStringLiteral("%1 ms: loading those libraries costs %2 ms of vibeml's %3 ms over the floor")
-                       .arg(linkedMs, 0, 'f', 0).arg(linkedMs - floorMs, 0, 'f', 0).arg(appMs - floorMs, 0, 'f', 0),
+                       .arg(linkedMs, 0, 'f', 0).arg(std::round(linkedMs - floorMs) + 0.0, 0, 'f', 0) // never "-0"
+                       .arg(appMs - floorMs, 0, 'f', 0),
                    QStringLiteral("for the record: the rest is vibeml's own start-up work"));
     }
     const double floorRss = median(helloRss);
