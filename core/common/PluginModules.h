@@ -9,9 +9,9 @@ namespace vibeml::modules {
 // with Kerberos and libproxy) live in modules loaded when first needed, so the window's first
 // frame never waits for the dynamic loader to map and relocate them.
 //
-// They are installed in <prefix>/<libdir>/vibeml; the build tree has the same layout relative to
-// the program (app/vibeml and lib/…/vibeml), so directory() is found from the program's folder
-// in both, never from the environment.
+// They are installed in <prefix>/<libdir>/vibeml/plugins; the build tree has the same layout
+// relative to the program (app/vibeml and lib/…/vibeml/plugins), so directory() is found from the
+// program's folder in both, never from the environment.
 QString directory();
 
 // Loads the module `name` (libname.so) from `folder` once per process and keeps it loaded.

@@ -78,9 +78,9 @@ expected=(
 for path in "${expected[@]}"; do
   grep -qx "$path" "$work/contents" || fail "$path is not in the package"
 done
-# The modules the program loads after its first paint, in <libdir>/vibeml.
+# The modules the program loads after its first paint, in <libdir>/vibeml/plugins.
 for module in charts network; do
-  grep -Eqx "/usr/lib(/[a-z0-9_-]+)?/vibeml/libvibeml-$module\.so" "$work/contents" || fail "the $module module is not in the package"
+  grep -Eqx "/usr/lib(/[a-z0-9_-]+)?/vibeml/plugins/libvibeml-$module\.so" "$work/contents" || fail "the $module module is not in the package"
 done
 if grep -Ev '^/$|^/usr(/|$)' "$work/contents"; then fail "files outside /usr (above)"; fi
 if dpkg-deb -c "$deb" | grep -E '^d' | grep -v '^drwxr-xr-x'; then fail "directories that are not 0755 (above)"; fi
