@@ -226,8 +226,8 @@ int Application::runGui()
     window.showSettingsReport(m_settingsReport);
     m_settings->watchForExternalChanges();
     window.show();
-    // The keychain (D-Bus and libsecret) and the icon (SVG) are not needed for the first frame;
-    // the tray entry follows the icon (TrayController).
+    // The network module, the keychain (D-Bus and libsecret) and the icon (SVG) are not needed
+    // for the first frame; Hub requests wait for the network, the tray entry follows the icon.
     runAfterFirstPaint(&window, [this] {
         attachNetwork();
         QGuiApplication::setWindowIcon(QIcon(QStringLiteral(":/vibeml/icons/vibeml.svg")));
