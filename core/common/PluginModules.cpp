@@ -15,10 +15,11 @@ QString directory()
 
 QObject *loadObject(const QString &name, QString *problem, const QString &folder)
 {
-    // Loaded modules stay loaded: the objects they made may live until the program ends.
-    static QHash<QString, QPluginLoader *> loaders;
+    // Loaded modules stay loaded, with their loaders: the objects they made may live until the
+    // program ends, so the registry is never destroyed either.
+    static auto *const loaders = new QHash<QString, QPluginLoader *>;
     const QString path = QDir(folder).filePath(QStringLiteral("lib%1.so").arg(name));
-    QPluginLoader *&loader = loaders[path];
+    QPluginLoader *&loader = (*loaders)[path];
     if (!loader)
         loader = new QPluginLoader(path);
     if (QObject *object = loader->instance())
