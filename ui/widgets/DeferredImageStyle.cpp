@@ -30,6 +30,7 @@ public:
             m_option.emplace(*option);
             m_option->type = QStyleOption::SO_Default;
             m_option->version = QStyleOption::Version;
+            m_option->styleObject = nullptr; // may be gone by the time the icon is read
         }
     }
 
