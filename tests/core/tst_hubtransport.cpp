@@ -13,6 +13,8 @@ using test::FakeHub;
 
 namespace {
 
+const QString kQwen = QStringLiteral("/api/models/Qwen/Qwen2.5-0.5B-Instruct");
+
 struct Rig
 {
     FakeHub fake;
@@ -45,6 +47,16 @@ struct Rig
         return response;
     }
 
+    // A second transport to the same fake Hub, with no backend yet (as the window's, before its
+    // first paint), and a request sent through it whose answer lands in `answer`.
+    std::unique_ptr<HubTransport> transportWithoutBackend(std::optional<HttpResponse> &answer) const
+    {
+        auto unattached = std::make_unique<HubTransport>();
+        unattached->setEndpoints(transport.endpoints());
+        unattached->send(HttpRequest{at(kQwen)}, nullptr, [&answer](const HttpResponse &r) { answer = r; });
+        return unattached;
+    }
+
     std::optional<HttpResponse> get(const QString &path)
     {
         HttpRequest request;
@@ -52,8 +64,6 @@ struct Rig
         return get(request);
     }
 };
-
-const QString kQwen = QStringLiteral("/api/models/Qwen/Qwen2.5-0.5B-Instruct");
 
 } // namespace
 
@@ -252,10 +262,9 @@ private Q_SLOTS:
     {
         // The window hands the transport its backend after the first paint (the network module).
         Rig rig;
-        HubTransport early;
-        early.setEndpoints(rig.transport.endpoints());
         std::optional<HttpResponse> response;
-        early.send(HttpRequest{rig.at(kQwen)}, nullptr, [&response](const HttpResponse &r) { response = r; });
+        const std::unique_ptr<HubTransport> unattached = rig.transportWithoutBackend(response);
+        HubTransport &early = *unattached;
         early.send(HttpRequest{rig.at(kQwen)}, nullptr, [](const HttpResponse &) {});
         QTest::qWait(100);
         QVERIFY(!response);
@@ -270,10 +279,9 @@ private Q_SLOTS:
     void withoutABackendEveryRequestSaysWhy()
     {
         Rig rig;
-        HubTransport stranded;
-        stranded.setEndpoints(rig.transport.endpoints());
         std::optional<HttpResponse> waiting;
-        stranded.send(HttpRequest{rig.at(kQwen)}, nullptr, [&waiting](const HttpResponse &r) { waiting = r; });
+        const std::unique_ptr<HubTransport> unattached = rig.transportWithoutBackend(waiting);
+        HubTransport &stranded = *unattached;
         stranded.setUnavailable(QStringLiteral("libvibeml-network.so is missing"));
         QTRY_VERIFY(waiting);
         QCOMPARE(waiting->failure, HttpResponse::Failure::Network);

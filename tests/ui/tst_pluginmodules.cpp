@@ -1,4 +1,3 @@
-#include "catalog/Catalog.h"
 #include "charts/Charts.h"
 #include "common/PluginModules.h"
 #include "cost/PlanEstimator.h"
@@ -6,6 +5,7 @@
 #include "hub/HubTransport.h"
 
 #include "FakeHub.h"
+#include "GuiDrivers.h"
 #include "GuiTestMain.h"
 
 #include <QFile>
@@ -23,7 +23,6 @@ const QString kModule = QStringLiteral("vibeml-charts");
 
 cost::PlanEstimate smallPlan()
 {
-    static const catalog::Catalog catalog = catalog::Catalog::load(test::isolatedRoot() + QStringLiteral("/no-sky-catalogs"));
     cost::ModelFacts model;
     model.id = QStringLiteral("test/model");
     model.parameters = 1'000'000'000;
@@ -31,7 +30,7 @@ cost::PlanEstimate smallPlan()
     data.id = QStringLiteral("test/data");
     data.rows = 10'000;
     data.tokensPerRow = 400;
-    return cost::priceFacts(catalog, model, data, cost::preset(cost::Method::Lora, model.parameters), {}, {}, 0.0);
+    return cost::priceFacts(test::bundledCatalog(), model, data, cost::preset(cost::Method::Lora, model.parameters), {}, {}, 0.0);
 }
 
 QString labelText(const QWidget &widget)

@@ -12,7 +12,7 @@ void applyUnshaped(const QFont &base)
 {
     QFont font = base;
     font.setStyleStrategy(QFont::StyleStrategy(font.styleStrategy() | QFont::PreferNoShaping));
-    if (font != QApplication::font() || font.styleStrategy() != QApplication::font().styleStrategy())
+    if (font != QApplication::font()) // QFont compares the style strategy too
         QApplication::setFont(font);
 }
 
